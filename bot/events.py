@@ -1,0 +1,141 @@
+"""Our typed inbound events: wechatpy 1.8.18 parses neither contact-change nor template-card events."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+
+from bot.crypto import CallbackRejected, parse_xml_fields
+
+
+class WeComEvent(BaseModel):
+    """Fields every callback carries; field aliases are WeCom's XML tag names."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    to_user: str = Field("", alias="ToUserName")
+    from_user: str = Field("", alias="FromUserName")
+    create_time: datetime = Field(alias="CreateTime")
+    agent_id: str = Field("", alias="AgentID")
+
+    @field_validator("create_time", mode="before")
+    @classmethod
+    def _from_unix_seconds(cls, value: object) -> object:
+        if isinstance(value, str) and value.isdigit():
+            return datetime.fromtimestamp(int(value), tz=UTC)
+        return value
+
+    @property
+    def kind(self) -> str:
+        """The router observer this event goes to: `text`, an event name, or `unknown`."""
+        return "unknown"
+
+
+class TextMessage(WeComEvent):
+    msg_type: Literal["text"] = Field(alias="MsgType")
+    content: str = Field("", alias="Content")
+    msg_id: str = Field(alias="MsgId", min_length=1)
+
+    @property
+    def kind(self) -> str:
+        return "text"
+
+
+class _Event(WeComEvent):
+    msg_type: Literal["event"] = Field(alias="MsgType")
+
+    @property
+    def kind(self) -> str:
+        return self.event
+
+
+class ContactChange(_Event):
+    """change_external_contact: the customer side of a guide's WeCom."""
+
+    event: Literal["change_external_contact"] = Field(alias="Event")
+    user_id: str = Field(alias="UserID", min_length=1)
+    external_user_id: str = Field(alias="ExternalUserID", min_length=1)
+
+
+class ContactAdded(ContactChange):
+    change_type: Literal["add_external_contact", "add_half_external_contact"] = Field(alias="ChangeType")
+    state: str = Field("", alias="State")
+    welcome_code: str = Field("", alias="WelcomeCode")
+
+
+class ContactEdited(ContactChange):
+    change_type: Literal["edit_external_contact"] = Field(alias="ChangeType")
+
+
+class ContactDeleted(ContactChange):
+    """The guide deleted the customer; Source DELETE_BY_TRANSFER means a transfer, not churn."""
+
+    change_type: Literal["del_external_contact"] = Field(alias="ChangeType")
+    source: str = Field("", alias="Source")
+
+
+class FollowUserDeleted(ContactChange):
+    """删粉: the customer deleted the guide."""
+
+    change_type: Literal["del_follow_user"] = Field(alias="ChangeType")
+
+
+class TransferFailed(ContactChange):
+    change_type: Literal["transfer_fail"] = Field(alias="ChangeType")
+    fail_reason: str = Field("", alias="FailReason")
+
+
+class TemplateCardEvent(_Event):
+    event: Literal["template_card_event"] = Field(alias="Event")
+    event_key: str = Field("", alias="EventKey")
+    task_id: str = Field("", alias="TaskId")
+    card_type: str = Field("", alias="CardType")
+    response_code: str = Field("", alias="ResponseCode")
+
+
+class EnterAgent(_Event):
+    event: Literal["enter_agent"] = Field(alias="Event")
+    event_key: str = Field("", alias="EventKey")
+
+
+class UnknownEvent(WeComEvent):
+    """Anything we do not model yet: stored and acknowledged, never an error."""
+
+    msg_type: str = Field("", alias="MsgType")
+    event: str = Field("", alias="Event")
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+KnownEvent = Annotated[
+    TextMessage
+    | ContactAdded
+    | ContactEdited
+    | ContactDeleted
+    | FollowUserDeleted
+    | TransferFailed
+    | TemplateCardEvent
+    | EnterAgent,
+    Field(union_mode="left_to_right"),
+]
+_known_event = TypeAdapter(KnownEvent)
+
+
+def parse_event(xml: str) -> WeComEvent:
+    """Decrypted callback XML to its typed event; unmodelled shapes become UnknownEvent."""
+    fields = parse_xml_fields(xml)
+    if "CreateTime" not in fields or not fields["CreateTime"].isdigit():
+        raise CallbackRejected(400, "event without a valid CreateTime")
+    try:
+        return _known_event.validate_python(fields)
+    except ValidationError:
+        return UnknownEvent.model_validate({**fields, "fields": fields})
+
+
+def dedup_key(event: WeComEvent, xml: str) -> str:
+    """MsgId for messages; a hash of the whole payload for events (they share FromUserName and seconds)."""
+    if isinstance(event, TextMessage):
+        return f"msg:{event.msg_id}"[:80]
+    return "evt:" + hashlib.sha256(xml.encode()).hexdigest()

@@ -1,0 +1,9 @@
+"""The bot's router tree; `get_routers` is the one place that orders them."""
+
+from bot.dispatcher import Router
+from bot.handlers import chat, contacts, fallback
+
+
+def get_routers() -> list[Router]:
+    """Specific routers first; `fallback` answers any text nobody else took."""
+    return [chat.router, contacts.router, fallback.router]

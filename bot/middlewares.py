@@ -1,0 +1,33 @@
+"""Outer middlewares: they run before filters, for every event."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from bot.dispatcher import NextHandler
+from bot.events import ContactChange
+from org.service import OrgService
+
+log = logging.getLogger("bot.events")
+
+
+class GuideLookup:
+    """Puts `guide` (org.models.Guide or None) into the handler data: the member the event is about."""
+
+    def __init__(self, org: OrgService) -> None:
+        self._org = org
+
+    async def __call__(self, handler: NextHandler, event: Any, data: dict) -> Any:
+        userid = event.user_id if isinstance(event, ContactChange) else event.from_user
+        data["guide"] = await self._org.guide(userid) if userid else None
+        return await handler(event, data)
+
+
+async def log_duration(handler: NextHandler, event: Any, data: dict) -> Any:
+    started = time.perf_counter()
+    try:
+        return await handler(event, data)
+    finally:
+        log.info("handled %s in %d ms", event.kind, (time.perf_counter() - started) * 1000)

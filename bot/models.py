@@ -1,0 +1,50 @@
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    DONE = "done"
+
+
+class InboxEvent(Model):
+    """A decrypted callback, stored before the ack, so that a crash loses nothing."""
+
+    id = fields.IntField(primary_key=True)
+    dedup_key = fields.CharField(max_length=80, unique=True)
+    kind = fields.CharField(max_length=64)
+    payload = fields.TextField()
+    status = fields.CharEnumField(InboxStatus, max_length=16, default=InboxStatus.PENDING, db_index=True)
+    received_at = fields.DatetimeField()
+    claimed_at = fields.DatetimeField(null=True)
+    processed_at = fields.DatetimeField(null=True)
+    error = fields.TextField(default="")
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboxMessage(Model):
+    """A call to WeCom that must happen once, written before it is sent."""
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=160, unique=True)
+    api = fields.CharField(max_length=64)
+    payload = fields.JSONField()
+    status = fields.CharEnumField(OutboxStatus, max_length=16, default=OutboxStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    last_error = fields.TextField(default="")
+    not_before = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+    claimed_at = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        indexes = (("status", "not_before"),)

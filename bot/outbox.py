@@ -1,0 +1,208 @@
+"""Every call to WeCom is a row first (unique key), then sent once by the outbox sender.
+
+Rows are claimed with a conditional UPDATE (pending → sending), so two senders never
+send the same row; a sender that died mid-send leaves a stale claim that is taken back
+after the lease. Urgent rows (the welcome invite) are sent inline by `send_now`, so they
+never wait behind other traffic.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+
+from bot.metrics import BotMetrics
+from bot.models import OutboxMessage, OutboxStatus
+from bot.wecom.budget import SendBudget
+from bot.wecom.client import WeComClient
+from bot.wecom.errors import WeComError, WeComUnavailable
+
+log = logging.getLogger(__name__)
+
+MESSAGE_SEND = "message/send"
+SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
+MAX_USERS_PER_SEND = 1000
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Deferred(Exception):
+    """No member of the row has budget left: try the whole row again later."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(f"send budget used up for {retry_after}")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What became of one send: sent, or the error that stopped it."""
+
+    sent: bool
+    error: Exception | None = None
+
+
+class Outbox:
+    def __init__(
+        self,
+        client: WeComClient | None,
+        budget: SendBudget,
+        metrics: BotMetrics,
+        *,
+        concurrency: int = 8,
+        max_attempts: int = 8,
+        retry_base: timedelta = timedelta(seconds=5),
+        lease: timedelta = timedelta(minutes=2),
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._client = client
+        self._budget = budget
+        self._metrics = metrics
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._max_attempts = max_attempts
+        self._retry_base = retry_base
+        self._lease = lease
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._in_flight: set[asyncio.Task] = set()
+
+    @property
+    def sending_enabled(self) -> bool:
+        return self._client is not None
+
+    async def enqueue(self, key: str, api: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
+        """Write the row once; a second enqueue with the same key returns the first row."""
+        now = self._clock()
+        try:
+            row = await OutboxMessage.create(
+                key=key, api=api, payload=payload, not_before=not_before or now, created_at=now
+            )
+        except IntegrityError:
+            return await OutboxMessage.get(key=key)
+        self._wake.set()
+        return row
+
+    async def enqueue_message(self, key: str, touser: list[str], body: dict) -> list[OutboxMessage]:
+        """message/send to any number of members, one row per 1000 (WeCom's cap per call)."""
+        chunks = [touser[i : i + MAX_USERS_PER_SEND] for i in range(0, len(touser), MAX_USERS_PER_SEND)]
+        if len(chunks) == 1:
+            return [await self.enqueue(key, MESSAGE_SEND, {"touser": chunks[0], "body": body})]
+        return [
+            await self.enqueue(f"{key}#{n}", MESSAGE_SEND, {"touser": chunk, "body": body})
+            for n, chunk in enumerate(chunks, 1)
+        ]
+
+    async def send_now(self, row: OutboxMessage) -> Delivery:
+        """Send an urgent row in the caller's task; a row already claimed elsewhere is left alone."""
+        if not self.sending_enabled or not await self._claim(row):
+            return Delivery(sent=False)
+        return await self._deliver(row)
+
+    async def run(self, poll_interval: float = 1.0) -> None:
+        """The background sender: claims due rows and sends them with bounded concurrency."""
+        while True:
+            try:
+                await self.send_due()
+            except Exception:
+                log.exception("outbox sender pass failed; retrying")
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), poll_interval)
+            except TimeoutError:
+                pass
+
+    async def send_due(self) -> int:
+        """One pass: take back stale claims, then send every due pending row. Returns rows sent."""
+        now = self._clock()
+        await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - self._lease).update(
+            status=OutboxStatus.PENDING
+        )
+        due = await OutboxMessage.filter(status=OutboxStatus.PENDING, not_before__lte=now).order_by("id").limit(500)
+        claimed = [row for row in due if await self._claim(row)]
+        results = await asyncio.gather(*(self._deliver_bounded(row) for row in claimed))
+        return sum(result.sent for result in results)
+
+    async def drain(self) -> None:
+        """Send until nothing is due (tests, the console and shutdown use it)."""
+        while await self.send_due():
+            pass
+
+    async def count_by_status(self) -> dict[str, int]:
+        return {status.value: await OutboxMessage.filter(status=status).count() for status in OutboxStatus}
+
+    async def _claim(self, row: OutboxMessage) -> bool:
+        claimed = await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.SENDING, claimed_at=self._clock()
+        )
+        return claimed == 1
+
+    async def _deliver_bounded(self, row: OutboxMessage) -> Delivery:
+        async with self._semaphore:
+            return await self._deliver(row)
+
+    async def _deliver(self, row: OutboxMessage) -> Delivery:
+        row.attempts += 1
+        try:
+            await self._call(row)
+        except Deferred as deferred:
+            row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
+            row.not_before = self._clock() + deferred.retry_after
+            await row.save(update_fields=["status", "not_before", "attempts"])
+            return Delivery(sent=False)
+        except (WeComError, WeComUnavailable) as exc:
+            await self._record_failure(row, exc)
+            return Delivery(sent=False, error=exc)
+        except Exception as exc:
+            log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.api)
+            await self._record_failure(row, exc)
+            return Delivery(sent=False, error=exc)
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock(), ""
+        await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        self._metrics.outbox_sent.labels(api=row.api).inc()
+        return Delivery(sent=True)
+
+    async def _call(self, row: OutboxMessage) -> None:
+        assert self._client is not None
+        payload = row.payload
+        if row.api == MESSAGE_SEND:
+            await self._client.send_message(await self._within_budget(row), payload["body"])
+        elif row.api == SEND_WELCOME_MSG:
+            await self._client.send_welcome_msg(**payload)
+        else:
+            await self._client.call("POST", row.api, json=payload)
+
+    async def _within_budget(self, row: OutboxMessage) -> list[str]:
+        """The row's members who may still be messaged now; the rest move to a later row."""
+        now = self._clock()
+        reservation = await self._budget.reserve(row.payload["touser"], now, tag=f"{row.id}:{row.attempts}")
+        if not reservation.allowed:
+            raise Deferred(reservation.retry_after)
+        if reservation.refused:
+            await self.enqueue(
+                f"{row.key}/later{row.attempts}",
+                MESSAGE_SEND,
+                {"touser": reservation.refused, "body": row.payload["body"]},
+                not_before=now + reservation.retry_after,
+            )
+            row.payload = {**row.payload, "touser": reservation.allowed}
+            await row.save(update_fields=["payload"])
+        return reservation.allowed
+
+    async def _record_failure(self, row: OutboxMessage, exc: Exception) -> None:
+        retryable = getattr(exc, "retryable", False)
+        row.last_error = str(exc)[:500]
+        if retryable and row.attempts < self._max_attempts:
+            row.status = OutboxStatus.PENDING
+            row.not_before = self._clock() + self._retry_base * 2 ** (row.attempts - 1)
+        else:
+            row.status = OutboxStatus.FAILED
+            self._metrics.outbox_failed.labels(api=row.api).inc()
+            log.warning("outbox row %s (%s) failed for good: %s", row.id, row.api, row.last_error)
+        await row.save(update_fields=["status", "not_before", "attempts", "last_error"])

@@ -1,0 +1,1 @@
+"""Outbound WeCom: the async API client and the per-member send budget."""

@@ -1,0 +1,1 @@
+"""Composition root: settings, database, Redis, the aiohttp app and the CLI."""

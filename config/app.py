@@ -1,0 +1,92 @@
+"""The one composition root: settings in, a ready aiohttp application out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+import bot.webhook
+import config.ops
+import org.views
+from bot.metrics import BotMetrics
+from config.api import api_middlewares, setup_api
+from config.db import close_database, open_database
+from config.redis import open_redis
+from config.services import SERVICES, build_services
+from config.settings import Settings
+from org.demo import demo_org
+from org.service import OrgService
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+REDIS = web.AppKey("redis", Redis)
+HTTP_SESSION = web.AppKey("http_session", aiohttp.ClientSession)
+
+MAX_REQUEST_BYTES = 20 * 1024 * 1024  # an organisation import of tens of thousands of guides
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
+    )
+    app[SETTINGS] = settings
+    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx])
+    bot.webhook.setup_routes(app)
+    config.ops.setup_routes(app)
+    setup_api(app, org.views.api_routes(), title="guidebot HQ API", version="1")
+    return app
+
+
+async def redis_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    async with open_redis(settings.redis_url, settings.var_dir) as redis:
+        app[REDIS] = redis
+        yield
+
+
+async def orm_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    await open_database(settings.resolved_database_url)
+    if settings.demo_data:
+        await seed_demo_if_empty()
+    yield
+    await close_database()
+
+
+async def http_ctx(app: web.Application) -> AsyncIterator[None]:
+    async with aiohttp.ClientSession() as session:
+        app[HTTP_SESSION] = session
+        yield
+
+
+async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Builds the services, resumes what a crash left in the inbox, runs the outbox sender."""
+    settings = app[SETTINGS]
+    services = build_services(settings, app[REDIS], app[HTTP_SESSION], BotMetrics())
+    app[SERVICES] = services
+    if not settings.sending_enabled:
+        log.warning("demo mode: no WeCom credentials, outbound sends are disabled (messages stay in the outbox)")
+    if not settings.callback_enabled:
+        log.warning("WeCom callback not configured: /wecom/callback answers 503")
+    await services.inbox.resume()
+    sender = asyncio.create_task(services.outbox.run()) if settings.sending_enabled else None
+    yield
+    await services.inbox.drain()
+    if sender:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+
+
+async def seed_demo_if_empty() -> None:
+    org_service = OrgService()
+    if await org_service.is_empty():
+        report = await org_service.import_org(demo_org())
+        log.info("loaded the demo organisation: %d guides in %d stores", report.guides.created, report.stores.created)

@@ -1,0 +1,76 @@
+"""The `guidebot` command: serve, migrate, seed-demo, import-org."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from config.app import create_app
+from config.db import close_database, open_database
+from config.settings import Settings, SettingsError, load_settings
+from org.csvfile import CsvError, parse_org_file
+from org.demo import demo_org
+from org.service import OrgImportError, OrgService
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="guidebot", description="WeCom guide-assistant bot and task service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate, then run the web service")
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo organisation into an empty database")
+    commands.add_parser("migrate", help="apply the database migrations")
+    commands.add_parser("seed-demo", help="load the demo organisation (3 regions, 300 guides)")
+    importer = commands.add_parser("import-org", help="import regions/branches/stores/guides/teams from JSON or CSV")
+    importer.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(**({"demo_data": False} if getattr(args, "no_demo", False) else {}))
+    except SettingsError as exc:
+        print(f"guidebot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        web.run_app(create_app(settings), host=settings.host, port=settings.port)
+        return 0
+    if args.command == "import-org":
+        return asyncio.run(_import_org(settings, args.file))
+    return asyncio.run(_with_database(settings, seed=args.command == "seed-demo"))
+
+
+async def _with_database(settings: Settings, *, seed: bool) -> int:
+    await open_database(settings.resolved_database_url)
+    try:
+        if seed:
+            print((await OrgService().import_org(demo_org())).summary())
+        else:
+            print("database is up to date")
+    finally:
+        await close_database()
+    return 0
+
+
+async def _import_org(settings: Settings, path: Path) -> int:
+    try:
+        data = parse_org_file(path.name, path.read_bytes())
+    except OSError as exc:
+        print(f"guidebot: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except (ValidationError, CsvError, UnicodeDecodeError) as exc:
+        print(f"guidebot: {path} is not a valid organisation file:\n{exc}", file=sys.stderr)
+        return 1
+    await open_database(settings.resolved_database_url)
+    try:
+        print((await OrgService().import_org(data)).summary())
+    except OrgImportError as exc:
+        print(f"guidebot: nothing imported: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        await close_database()
+    return 0

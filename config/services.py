@@ -1,0 +1,84 @@
+"""The Services the bot and the views share, built once per app from settings and open resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import aiohttp
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.crypto import CallbackCrypto
+from bot.dispatcher import Dispatcher
+from bot.handlers import get_routers
+from bot.inbox import Inbox
+from bot.invites import InviteService
+from bot.metrics import BotMetrics
+from bot.middlewares import GuideLookup, log_duration
+from bot.outbox import Outbox
+from bot.wecom.budget import SendBudget
+from bot.wecom.client import WeComClient
+from bot.wecom.contacts import WeComContactDirectory
+from config.settings import Settings
+from fans.service import FanService
+from org.service import OrgService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    redis: Redis
+    metrics: BotMetrics
+    org: OrgService
+    fans: FanService
+    outbox: Outbox
+    invites: InviteService
+    dispatcher: Dispatcher
+    inbox: Inbox
+    crypto: CallbackCrypto | None
+
+
+SERVICES = web.AppKey("services", Services)
+
+
+def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSession, metrics: BotMetrics) -> Services:
+    client = None
+    if settings.sending_enabled:
+        client = WeComClient(
+            session,
+            redis,
+            base_url=settings.wecom_api_base,
+            corp_id=settings.wecom_corp_id,
+            secret=settings.wecom_secret.get_secret_value(),
+            agent_id=settings.wecom_agent_id or 0,
+            on_call=metrics.count_wecom_call,
+        )
+    org = OrgService()
+    fans = FanService(retention=timedelta(days=settings.fan_retention_days))
+    outbox = Outbox(client, SendBudget(redis), metrics, concurrency=settings.outbox_concurrency)
+    invites = InviteService(outbox, metrics, invite_url=settings.invite_url, invite_text=settings.invite_text)
+    dispatcher = Dispatcher(invites=invites, fans=fans, org=org, contacts=WeComContactDirectory(client))
+    dispatcher.outer_middleware(log_duration)
+    dispatcher.outer_middleware(GuideLookup(org))
+    for router in get_routers():
+        dispatcher.include_router(router)
+    crypto = None
+    if settings.callback_enabled:
+        crypto = CallbackCrypto(
+            settings.wecom_callback_token.get_secret_value(),
+            settings.wecom_encoding_aes_key.get_secret_value(),
+            settings.wecom_corp_id,
+        )
+    return Services(
+        settings=settings,
+        redis=redis,
+        metrics=metrics,
+        org=org,
+        fans=fans,
+        outbox=outbox,
+        invites=invites,
+        dispatcher=dispatcher,
+        inbox=Inbox(dispatcher, outbox, metrics),
+        crypto=crypto,
+    )

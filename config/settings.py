@@ -1,0 +1,145 @@
+"""Settings from the environment and `.env`, validated once at start-up."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+INVITE_URL_FIELDS = {"guide", "store", "state"}
+INVITE_TEXT_FIELDS = {"guide_name"}
+
+DEFAULT_INVITE_TEXT = "您好，我是{guide_name}，很高兴为您服务！点击下方链接注册会员，领取新人礼券和专属优惠～"
+
+
+def _template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+
+
+class Settings(BaseSettings):
+    """Every knob of the service; the names are the environment variables (upper case)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    var_dir: Path = Path("var")
+    database_url: str = ""
+    redis_url: str = ""
+
+    wecom_corp_id: str = ""
+    wecom_agent_id: int | None = None
+    wecom_secret: SecretStr = SecretStr("")
+    wecom_callback_token: SecretStr = SecretStr("")
+    wecom_encoding_aes_key: SecretStr = SecretStr("")
+    wecom_api_base: str = "https://qyapi.weixin.qq.com"
+
+    hq_api_token: SecretStr = SecretStr("")
+    host: str = "0.0.0.0"
+    port: int = Field(8080, ge=1, le=65535)
+    timezone: str = "Asia/Shanghai"
+
+    invite_url: str = "https://member.example.com/register?guide={guide}&store={store}&state={state}"
+    invite_text: str = DEFAULT_INVITE_TEXT
+
+    demo_data: bool = True
+    fan_retention_days: int = Field(7, ge=0, le=365)
+    outbox_concurrency: int = Field(8, ge=1, le=64)
+
+    @field_validator("wecom_encoding_aes_key")
+    @classmethod
+    def _aes_key_is_43_chars(cls, value: SecretStr) -> SecretStr:
+        key = value.get_secret_value()
+        if key and not re.fullmatch(r"[A-Za-z0-9+/]{43}", key):
+            raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
+        return value
+
+    @field_validator("wecom_api_base", "invite_url")
+    @classmethod
+    def _is_http_url(cls, value: str) -> str:
+        if not re.match(r"https?://[^\s/]+", value):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("invite_url")
+    @classmethod
+    def _invite_url_fields(cls, value: str) -> str:
+        unknown = _template_fields(value) - INVITE_URL_FIELDS
+        if unknown:
+            raise ValueError(f"unknown placeholder {sorted(unknown)}; use {{guide}}, {{store}}, {{state}}")
+        return value
+
+    @field_validator("invite_text")
+    @classmethod
+    def _invite_text_fields(cls, value: str) -> str:
+        unknown = _template_fields(value) - INVITE_TEXT_FIELDS
+        if unknown:
+            raise ValueError(f"unknown placeholder {sorted(unknown)}; only {{guide_name}} is known")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a known IANA time zone such as Asia/Shanghai") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite://", "postgres://", "postgresql://")):
+            raise ValueError("must be a sqlite:// or postgres:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _wecom_all_or_nothing(self) -> Settings:
+        sending = {
+            "WECOM_CORP_ID": self.wecom_corp_id,
+            "WECOM_AGENT_ID": self.wecom_agent_id,
+            "WECOM_SECRET": self.wecom_secret.get_secret_value(),
+        }
+        given = [name for name, value in sending.items() if value]
+        if given and len(given) < len(sending):
+            missing = sorted(set(sending) - set(given))
+            raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
+        callback = {
+            "WECOM_CALLBACK_TOKEN": self.wecom_callback_token.get_secret_value(),
+            "WECOM_ENCODING_AES_KEY": self.wecom_encoding_aes_key.get_secret_value(),
+            "WECOM_CORP_ID": self.wecom_corp_id,
+        }
+        given = [name for name, value in callback.items() if value and name != "WECOM_CORP_ID"]
+        if given:
+            missing = sorted(name for name, value in callback.items() if not value)
+            if missing:
+                raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
+        return self
+
+    @property
+    def sending_enabled(self) -> bool:
+        return bool(self.wecom_secret.get_secret_value())
+
+    @property
+    def callback_enabled(self) -> bool:
+        return bool(self.wecom_callback_token.get_secret_value())
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite://{self.var_dir / 'guidebot.sqlite3'}"
+
+
+class SettingsError(Exception):
+    """A settings problem, worded as one line that names the variable."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{field}: {message}" if field else message) from None

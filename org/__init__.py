@@ -1,0 +1,1 @@
+"""The retail organisation: regions, branches, stores, guides and PK teams."""

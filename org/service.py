@@ -1,0 +1,129 @@
+"""Reading and importing the organisation."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from org.models import Branch, Guide, Region, Store, Team, TeamMember
+from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, StoreOut, TeamOut
+
+
+class OrgImportError(ValueError):
+    """The import refers to something unknown or repeats a code; nothing was changed."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class OrgService:
+    async def guide(self, userid: str) -> Guide | None:
+        return await Guide.get_or_none(userid=userid).select_related("store")
+
+    async def is_empty(self) -> bool:
+        return not await Guide.exists()
+
+    async def import_org(self, data: OrgImport) -> ImportReport:
+        """Upsert everything in one transaction: all of it lands, or none of it."""
+        _reject_repeats(data)
+        report = ImportReport()
+        async with in_transaction():
+            regions = await _upsert(Region, "code", [r.model_dump() for r in data.regions], report.regions)
+            region_ids = await _ids(Region, "code", {b.region for b in data.branches}, regions, "region")
+            branches = await _upsert(
+                Branch,
+                "code",
+                [{"code": b.code, "name": b.name, "region_id": region_ids[b.region]} for b in data.branches],
+                report.branches,
+            )
+            branch_ids = await _ids(Branch, "code", {s.branch for s in data.stores}, branches, "branch")
+            stores = await _upsert(
+                Store,
+                "code",
+                [{"code": s.code, "name": s.name, "branch_id": branch_ids[s.branch]} for s in data.stores],
+                report.stores,
+            )
+            store_ids = await _ids(Store, "code", {g.store for g in data.guides}, stores, "store")
+            guides = await _upsert(
+                Guide,
+                "userid",
+                [{"userid": g.userid, "name": g.name, "store_id": store_ids[g.store]} for g in data.guides],
+                report.guides,
+            )
+            members = {userid for team in data.teams for userid in team.members}
+            guide_ids = await _ids(Guide, "userid", members, guides, "guide")
+            teams = await _upsert(Team, "code", [{"code": t.code, "name": t.name} for t in data.teams], report.teams)
+            for team in data.teams:
+                added, removed = await _set_members(teams[team.code], {guide_ids[u] for u in team.members})
+                report.team_members_added += added
+                report.team_members_removed += removed
+        return report
+
+    async def list_guides(self, store: str | None = None) -> list[GuideOut]:
+        query = Guide.all().select_related("store").order_by("userid")
+        if store:
+            query = query.filter(store__code=store)
+        return [GuideOut(userid=g.userid, name=g.name, store=g.store.code, store_name=g.store.name) for g in await query]
+
+    async def list_stores(self) -> list[StoreOut]:
+        counts = Counter(await Guide.all().values_list("store_id", flat=True))
+        stores = await Store.all().select_related("branch__region").order_by("code")
+        return [
+            StoreOut(code=s.code, name=s.name, branch=s.branch.code, region=s.branch.region.code, guides=counts[s.id])
+            for s in stores
+        ]
+
+    async def list_teams(self) -> list[TeamOut]:
+        teams = await Team.all().order_by("code").prefetch_related("members__guide")
+        return [
+            TeamOut(code=t.code, name=t.name, members=sorted(m.guide.userid for m in t.members)) for t in teams
+        ]
+
+
+def _reject_repeats(data: OrgImport) -> None:
+    problems = []
+    for kind, key in (("regions", "code"), ("branches", "code"), ("stores", "code"), ("guides", "userid"), ("teams", "code")):
+        counts = Counter(getattr(row, key) for row in getattr(data, kind))
+        problems += [f"{kind}: {key} {value!r} appears {n} times" for value, n in counts.items() if n > 1]
+    if problems:
+        raise OrgImportError(problems)
+
+
+async def _upsert(model: type[Model], key: str, rows: list[dict], report: KindReport) -> dict[str, Model]:
+    existing = {getattr(obj, key): obj for obj in await model.filter(**{f"{key}__in": [r[key] for r in rows]})}
+    result = {}
+    for row in rows:
+        obj = existing.get(row[key])
+        if obj is None:
+            obj = await model.create(**row)
+            report.created += 1
+        elif any(getattr(obj, field) != value for field, value in row.items()):
+            obj.update_from_dict(row)
+            await obj.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+        result[row[key]] = obj
+    return result
+
+
+async def _ids(model: type[Model], key: str, wanted: set[str], in_file: dict[str, Model], kind: str) -> dict[str, int]:
+    """Ids for the codes rows refer to: from this file or already in the database."""
+    ids = {code: obj.pk for code, obj in in_file.items()}
+    missing = wanted - ids.keys()
+    if missing:
+        ids |= dict(await model.filter(**{f"{key}__in": list(missing)}).values_list(key, "id"))
+    unknown = sorted(wanted - ids.keys())
+    if unknown:
+        raise OrgImportError([f"unknown {kind} {code!r}" for code in unknown])
+    return ids
+
+
+async def _set_members(team: Team, guide_ids: set[int]) -> tuple[int, int]:
+    current = set(await TeamMember.filter(team=team).values_list("guide_id", flat=True))
+    await TeamMember.filter(team=team, guide_id__in=list(current - guide_ids)).delete()
+    await TeamMember.bulk_create([TeamMember(team=team, guide_id=gid) for gid in guide_ids - current])
+    return len(guide_ids - current), len(current - guide_ids)
