@@ -17,7 +17,7 @@ class WeComEvent(BaseModel):
     model_config = ConfigDict(populate_by_name=True, frozen=True)
 
     to_user: str = Field("", alias="ToUserName")
-    from_user: str = Field("", alias="FromUserName")
+    from_user: str = Field("", alias="FromUserName", max_length=64)
     create_time: datetime = Field(alias="CreateTime")
     agent_id: str = Field("", alias="AgentID")
 
@@ -56,8 +56,8 @@ class ContactChange(_Event):
     """change_external_contact: the customer side of a guide's WeCom."""
 
     event: Literal["change_external_contact"] = Field(alias="Event")
-    user_id: str = Field(alias="UserID", min_length=1)
-    external_user_id: str = Field(alias="ExternalUserID", min_length=1)
+    user_id: str = Field(alias="UserID", min_length=1, max_length=64)
+    external_user_id: str = Field(alias="ExternalUserID", min_length=1, max_length=64)
 
 
 class ContactAdded(ContactChange):

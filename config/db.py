@@ -33,7 +33,8 @@ def tortoise_config(database_url: str) -> dict:
 async def open_database(database_url: str) -> None:
     """Connect and bring the schema up to the newest committed migration."""
     config = tortoise_config(database_url)
-    await Tortoise.init(config=config)
+    # The global fallback lets aiohttp's request, background and cleanup tasks all find this context.
+    await Tortoise.init(config=config, _enable_global_fallback=True)
     # On the connection just opened, so that an in-memory SQLite database is migrated too.
     await MigrationExecutor(connections.get("default"), config["apps"]).migrate()
 

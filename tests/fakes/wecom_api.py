@@ -1,0 +1,171 @@
+"""A fake WeCom API (aiohttp app) that enforces the rules our client must live with.
+
+Tokens expire; message/send takes at most 1000 users and silently drops what exceeds a
+member's 30/minute or 1000/hour; welcome codes are single-use and live 20 s; errors can be
+queued per path (`fail_next`). An unknown path is recorded and answered 404, and the
+fixture fails the test that caused it.
+
+Run on its own for manual tries and benchmarks: `python -m tests.fakes.wecom_api --port 9100`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+WELCOME_CODE_TTL = 20.0
+
+
+@dataclass
+class Call:
+    path: str
+    params: dict
+    json: dict | None
+    at: float
+
+
+@dataclass
+class FakeWeCom:
+    corp_id: str
+    secret: str
+    token_ttl: int = 7200
+    accept_unissued_codes: bool = False  # standalone runs: a code first seen is taken as just issued
+    calls: list[Call] = field(default_factory=list)
+    unknown_paths: list[str] = field(default_factory=list)
+    dropped: list[tuple[str, dict]] = field(default_factory=list)
+    contact_types: dict[str, int] = field(default_factory=dict)
+    _tokens: dict[str, float] = field(default_factory=dict)
+    _welcome_codes: dict[str, float] = field(default_factory=dict)
+    _used_codes: set[str] = field(default_factory=set)
+    _failures: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+    _received: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
+    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # --- test controls -------------------------------------------------------------------
+
+    def fail_next(self, path: str, *, errcode: int | None = None, status: int = 200, times: int = 1) -> None:
+        """The next `times` calls to `path` answer `errcode` (or HTTP `status`) instead of working."""
+        for _ in range(times):
+            self._failures[path].append((status, errcode))
+
+    def issue_welcome_code(self, age: float = 0.0) -> str:
+        code = f"WELCOME-{next(self._counter)}"
+        self._welcome_codes[code] = time.monotonic() - age
+        return code
+
+    def expire_tokens(self) -> None:
+        self._tokens = {token: 0.0 for token in self._tokens}
+
+    def calls_to(self, path: str) -> list[Call]:
+        return [call for call in self.calls if call.path == path]
+
+    def messages_to(self, user: str) -> list[dict]:
+        return [
+            call.json for call in self.calls_to("message/send") if user in call.json.get("touser", "").split("|")
+        ]
+
+    # --- the app -------------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/cgi-bin/{path:.*}", self._dispatch)
+        return app
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        body = await request.json() if request.method == "POST" else None
+        self.calls.append(Call(path, dict(request.query), body, time.monotonic()))
+        handler = self._handlers().get(path)
+        if handler is None:
+            self.unknown_paths.append(path)
+            return web.json_response({"errcode": 404, "errmsg": f"fake has no {path}"}, status=404)
+        if path != "gettoken":
+            if (failure := self._token_failure(request.query.get("access_token", ""))) is not None:
+                return web.json_response(failure)
+        if self._failures[path]:
+            status, errcode = self._failures[path].popleft()
+            if status != 200:
+                return web.Response(status=status, text="bad gateway")
+            return web.json_response({"errcode": errcode, "errmsg": f"injected {errcode}"})
+        return web.json_response(handler(request.query, body))
+
+    def _handlers(self):
+        return {
+            "gettoken": self._gettoken,
+            "message/send": self._message_send,
+            "message/update_template_card": lambda query, body: {"errcode": 0, "errmsg": "ok"},
+            "externalcontact/send_welcome_msg": self._send_welcome_msg,
+            "externalcontact/get": self._get_external_contact,
+        }
+
+    def _token_failure(self, token: str) -> dict | None:
+        if token not in self._tokens:
+            return {"errcode": 40014, "errmsg": "invalid access_token"}
+        if self._tokens[token] < time.monotonic():
+            return {"errcode": 42001, "errmsg": "access_token expired"}
+        return None
+
+    def _gettoken(self, query, body) -> dict:
+        if query.get("corpid") != self.corp_id or query.get("corpsecret") != self.secret:
+            return {"errcode": 40001, "errmsg": "invalid credential"}
+        token = f"token-{next(self._counter)}"
+        self._tokens[token] = time.monotonic() + self.token_ttl
+        return {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.token_ttl}
+
+    def _message_send(self, query, body) -> dict:
+        users = [user for user in body.get("touser", "").split("|") if user]
+        if not users or len(users) > 1000:
+            return {"errcode": 40058, "errmsg": "touser must hold 1 to 1000 users"}
+        now = time.monotonic()
+        for user in users:
+            recent = self._received[user]
+            while recent and recent[0] < now - 3600:
+                recent.popleft()
+            in_minute = sum(1 for at in recent if at > now - 60)
+            if in_minute >= 30 or len(recent) >= 1000:
+                self.dropped.append((user, body))
+            else:
+                recent.append(now)
+        return {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": f"msg-{next(self._counter)}"}
+
+    def _send_welcome_msg(self, query, body) -> dict:
+        code = body.get("welcome_code", "")
+        if self.accept_unissued_codes:
+            self._welcome_codes.setdefault(code, time.monotonic())
+        issued = self._welcome_codes.get(code)
+        if issued is None or time.monotonic() - issued > WELCOME_CODE_TTL:
+            return {"errcode": 40097, "errmsg": "invalid welcome_code"}
+        if code in self._used_codes:
+            return {"errcode": 41051, "errmsg": "welcome msg already sent"}
+        self._used_codes.add(code)
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def _get_external_contact(self, query, body) -> dict:
+        external_userid = query.get("external_userid", "")
+        return {
+            "errcode": 0,
+            "errmsg": "ok",
+            "external_contact": {
+                "external_userid": external_userid,
+                "name": "顾客",
+                "type": self.contact_types.get(external_userid, 1),
+            },
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the fake WeCom API")
+    parser.add_argument("--port", type=int, default=9100)
+    parser.add_argument("--corp-id", default="ww-demo")
+    parser.add_argument("--secret", default="demo-secret")
+    args = parser.parse_args()
+    web.run_app(FakeWeCom(args.corp_id, args.secret, accept_unissued_codes=True).app(), host="127.0.0.1", port=args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Build callbacks exactly as WeCom posts them: real WeChatCrypto, real XML."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from urllib.parse import urlencode
+
+from bot.crypto import CallbackCrypto, parse_xml_fields
+
+TOKEN = "guidebot-test-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+CORP_ID = "ww-test-corp"
+AGENT_ID = 1000002
+SECRET = "test-secret-value"
+
+_nonces = itertools.count(1)
+
+
+def signed_callback(xml: str, *, corp_id: str = CORP_ID, timestamp: int | None = None) -> tuple[str, bytes]:
+    """(query string, body) of a POST /wecom/callback carrying `xml`."""
+    crypto = CallbackCrypto(TOKEN, AES_KEY, corp_id)
+    timestamp_text = str(timestamp if timestamp is not None else int(time.time()))
+    nonce = str(next(_nonces))
+    envelope = parse_xml_fields(crypto.encrypt(xml, nonce, timestamp_text))
+    body = (
+        f"<xml><ToUserName><![CDATA[{corp_id}]]></ToUserName><AgentID><![CDATA[{AGENT_ID}]]></AgentID>"
+        f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+    ).encode()
+    query = urlencode({"msg_signature": envelope["MsgSignature"], "timestamp": timestamp_text, "nonce": nonce})
+    return query, body
+
+
+def text_xml(from_user: str, content: str, msg_id: str = "CAIQg/PKxgYY2sC9tpuAgAMg9/zKaw==", create_time: int = 1700000000) -> str:
+    return (
+        f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{from_user}]]></FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id}</MsgId><AgentID>{AGENT_ID}</AgentID></xml>"
+    )
+
+
+def contact_xml(
+    change_type: str,
+    user_id: str,
+    external_user_id: str,
+    *,
+    create_time: int = 1700000000,
+    **extra: str,
+) -> str:
+    """change_external_contact; `extra` adds tags such as State, WelcomeCode, Source."""
+    tags = "".join(f"<{name}><![CDATA[{value}]]></{name}>" for name, value in extra.items())
+    return (
+        f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[{change_type}]]></ChangeType>"
+        f"<UserID><![CDATA[{user_id}]]></UserID><ExternalUserID><![CDATA[{external_user_id}]]></ExternalUserID>"
+        f"{tags}</xml>"
+    )
+
+
+def event_xml(from_user: str, event: str, *, create_time: int = 1700000000, **extra: str) -> str:
+    tags = "".join(f"<{name}><![CDATA[{value}]]></{name}>" for name, value in extra.items())
+    return (
+        f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{from_user}]]></FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[{event}]]></Event>{tags}<AgentID>{AGENT_ID}</AgentID></xml>"
+    )
