@@ -14,6 +14,7 @@ import argparse
 import itertools
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -34,6 +35,7 @@ class FakeWeCom:
     corp_id: str
     secret: str
     token_ttl: int = 7200
+    clock: Callable[[], float] = time.monotonic
     accept_unissued_codes: bool = False  # standalone runs: a code first seen is taken as just issued
     calls: list[Call] = field(default_factory=list)
     unknown_paths: list[str] = field(default_factory=list)
@@ -55,7 +57,7 @@ class FakeWeCom:
 
     def issue_welcome_code(self, age: float = 0.0) -> str:
         code = f"WELCOME-{next(self._counter)}"
-        self._welcome_codes[code] = time.monotonic() - age
+        self._welcome_codes[code] = self.clock() - age
         return code
 
     def expire_tokens(self) -> None:
@@ -79,7 +81,7 @@ class FakeWeCom:
     async def _dispatch(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         body = await request.json() if request.method == "POST" else None
-        self.calls.append(Call(path, dict(request.query), body, time.monotonic()))
+        self.calls.append(Call(path, dict(request.query), body, self.clock()))
         handler = self._handlers().get(path)
         if handler is None:
             self.unknown_paths.append(path)
@@ -106,7 +108,7 @@ class FakeWeCom:
     def _token_failure(self, token: str) -> dict | None:
         if token not in self._tokens:
             return {"errcode": 40014, "errmsg": "invalid access_token"}
-        if self._tokens[token] < time.monotonic():
+        if self._tokens[token] < self.clock():
             return {"errcode": 42001, "errmsg": "access_token expired"}
         return None
 
@@ -114,14 +116,14 @@ class FakeWeCom:
         if query.get("corpid") != self.corp_id or query.get("corpsecret") != self.secret:
             return {"errcode": 40001, "errmsg": "invalid credential"}
         token = f"token-{next(self._counter)}"
-        self._tokens[token] = time.monotonic() + self.token_ttl
+        self._tokens[token] = self.clock() + self.token_ttl
         return {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": self.token_ttl}
 
     def _message_send(self, query, body) -> dict:
         users = [user for user in body.get("touser", "").split("|") if user]
         if not users or len(users) > 1000:
             return {"errcode": 40058, "errmsg": "touser must hold 1 to 1000 users"}
-        now = time.monotonic()
+        now = self.clock()
         for user in users:
             recent = self._received[user]
             while recent and recent[0] < now - 3600:
@@ -136,9 +138,9 @@ class FakeWeCom:
     def _send_welcome_msg(self, query, body) -> dict:
         code = body.get("welcome_code", "")
         if self.accept_unissued_codes:
-            self._welcome_codes.setdefault(code, time.monotonic())
+            self._welcome_codes.setdefault(code, self.clock())
         issued = self._welcome_codes.get(code)
-        if issued is None or time.monotonic() - issued > WELCOME_CODE_TTL:
+        if issued is None or self.clock() - issued > WELCOME_CODE_TTL:
             return {"errcode": 40097, "errmsg": "invalid welcome_code"}
         if code in self._used_codes:
             return {"errcode": 41051, "errmsg": "welcome msg already sent"}

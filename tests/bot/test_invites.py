@@ -1,0 +1,126 @@
+"""A customer adds a guide: the membership invite goes out as the guide's welcome message, once."""
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from fans.models import Fan
+from tests.bot.test_webhook import post_callback
+from tests.support.org import import_small_org
+from tests.support.wecom import contact_xml
+
+WELCOME = "externalcontact/send_welcome_msg"
+
+
+@pytest.fixture
+async def org(client):
+    await import_small_org()
+
+
+async def add_friend(client, services, guide="zhangsan", external="wmCUST1", **extra):
+    response = await post_callback(client, contact_xml("add_external_contact", guide, external, **extra))
+    assert response.status == 200
+    await services.inbox.drain()
+
+
+async def test_a_new_friend_gets_the_invite_with_the_guides_name_and_attribution_link(client, services, fake_wecom, org):
+    code = fake_wecom.issue_welcome_code()
+
+    await add_friend(client, services, WelcomeCode=code, State="store-0101")
+
+    [call] = fake_wecom.calls_to(WELCOME)
+    assert call.json["welcome_code"] == code
+    assert "张三" in call.json["text"]["content"]
+    link = call.json["attachments"][0]["link"]["url"]
+    assert parse_qs(urlparse(link).query) == {"guide": ["zhangsan"], "store": ["SH01"], "state": ["store-0101"]}
+
+
+async def test_a_half_added_friend_with_a_code_gets_the_invite_too(client, services, fake_wecom, org):
+    code = fake_wecom.issue_welcome_code()
+
+    await post_callback(client, contact_xml("add_half_external_contact", "zhangsan", "wmCUST1", WelcomeCode=code))
+    await services.inbox.drain()
+
+    assert len(fake_wecom.calls_to(WELCOME)) == 1
+
+
+async def test_the_invite_does_not_wait_for_the_outbox_sender(client, services, fake_wecom, org):
+    for n in range(300):
+        await services.outbox.enqueue_message(f"backlog:{n}", [f"guide{n}"], {"msgtype": "text", "text": {"content": "x"}})
+
+    await add_friend(client, services, WelcomeCode=fake_wecom.issue_welcome_code())
+
+    assert fake_wecom.calls_to(WELCOME)
+    welcome_index = fake_wecom.calls.index(fake_wecom.calls_to(WELCOME)[0])
+    sends_before = [c for c in fake_wecom.calls[:welcome_index] if c.path == "message/send"]
+    assert len(sends_before) < 300
+
+
+@pytest.mark.parametrize(("age", "reason"), [(0, "已发过"), (25, "已过期")], ids=["41051-already-sent", "40097-expired"])
+async def test_when_wecom_refuses_the_welcome_the_guide_gets_the_link_to_forward(
+    client, services, fake_wecom, org, age, reason
+):
+    code = fake_wecom.issue_welcome_code(age=age)
+    if age == 0:
+        fake_wecom.fail_next(WELCOME, errcode=41051)
+
+    await add_friend(client, services, WelcomeCode=code, State="s1")
+    await services.outbox.drain()
+
+    [message] = fake_wecom.messages_to("zhangsan")
+    assert reason in message["text"]["content"]
+    assert "guide=zhangsan" in message["text"]["content"]
+    assert len(fake_wecom.calls_to(WELCOME)) == 1
+
+
+async def test_without_a_welcome_code_the_guide_is_asked_to_forward_the_link(client, services, fake_wecom, org):
+    await add_friend(client, services)
+    await services.outbox.drain()
+
+    assert fake_wecom.calls_to(WELCOME) == []
+    [message] = fake_wecom.messages_to("zhangsan")
+    assert "会员注册链接" in message["text"]["content"]
+
+
+async def test_a_guide_missing_from_the_directory_still_gets_the_invite_sent(client, services, fake_wecom, org):
+    await add_friend(client, services, guide="newcomer", WelcomeCode=fake_wecom.issue_welcome_code())
+
+    [call] = fake_wecom.calls_to(WELCOME)
+    assert "您的专属导购" in call.json["text"]["content"]
+
+
+async def test_every_new_friend_is_recorded_as_a_fan(client, services, fake_wecom, org):
+    await add_friend(client, services, WelcomeCode=fake_wecom.issue_welcome_code(), State="store-0101")
+
+    fan = await Fan.get().select_related("customer")
+    assert (fan.guide_userid, fan.customer.external_userid, fan.state) == ("zhangsan", "wmCUST1", "store-0101")
+    assert fan.counts_as_new
+
+
+async def test_a_colleague_added_as_a_customer_is_flagged(client, services, fake_wecom, org):
+    fake_wecom.contact_types["wmCOLLEAGUE"] = 2
+
+    await add_friend(client, services, external="wmCOLLEAGUE")
+
+    assert (await Fan.get()).verdict == "colleague"
+
+
+async def test_a_customer_deleting_the_guide_marks_the_fan_lost(client, services, fake_wecom, org):
+    await add_friend(client, services)
+
+    await post_callback(client, contact_xml("del_follow_user", "zhangsan", "wmCUST1", create_time=1700000100))
+    await services.inbox.drain()
+
+    fan = await Fan.get()
+    assert fan.loss_source == "customer_deleted_guide"
+    assert fan.lost_at is not None
+
+
+async def test_a_transfer_is_recorded_as_a_transfer_not_churn(client, services, fake_wecom, org):
+    await add_friend(client, services)
+
+    xml = contact_xml("del_external_contact", "zhangsan", "wmCUST1", create_time=1700000100, Source="DELETE_BY_TRANSFER")
+    await post_callback(client, xml)
+    await services.inbox.drain()
+
+    assert (await Fan.get()).loss_source == "transferred"

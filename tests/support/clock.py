@@ -1,0 +1,14 @@
+from datetime import UTC, datetime, timedelta
+
+
+class FakeClock:
+    """A clock a test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
