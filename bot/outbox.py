@@ -126,13 +126,21 @@ class Outbox:
         )
         due = await OutboxMessage.filter(status=OutboxStatus.PENDING, not_before__lte=now).order_by("id").limit(500)
         claimed = [row for row in due if await self._claim(row)]
-        results = await asyncio.gather(*(self._deliver_bounded(row) for row in claimed))
+        deliveries = [asyncio.create_task(self._deliver_bounded(row)) for row in claimed]
+        for delivery in deliveries:
+            self._in_flight.add(delivery)
+            delivery.add_done_callback(self._in_flight.discard)
+        results = await asyncio.gather(*deliveries)
         return sum(result.sent for result in results)
 
     async def drain(self) -> None:
-        """Send until nothing is due (tests, the console and shutdown use it)."""
-        while await self.send_due():
-            pass
+        """Send until nothing is due or in flight, also in another pass (tests and the console use it)."""
+        while True:
+            sent = await self.send_due()
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            elif not sent:
+                return
 
     async def count_by_status(self) -> dict[str, int]:
         return {status.value: await OutboxMessage.filter(status=status).count() for status in OutboxStatus}

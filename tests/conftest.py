@@ -23,6 +23,13 @@ from tests.support import wecom
 HQ_TOKEN = "hq-test-token"
 
 
+@pytest.fixture(autouse=True)
+def tortoise_env_cleared(monkeypatch):
+    """Tortoise.init writes TIMEZONE=UTC into os.environ, which is also our setting's name."""
+    monkeypatch.delenv("TIMEZONE", raising=False)
+    monkeypatch.delenv("USE_TZ", raising=False)
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
     return os.environ.get("GUIDEBOT_TEST_DATABASE_URL", "sqlite://:memory:")

@@ -1,0 +1,59 @@
+"""Start-up configuration: one clear line naming the variable, never a traceback or a secret."""
+
+import pytest
+
+from config.cli import main
+from config.settings import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def no_env_file(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT: "),
+        ({"PORT": "70000"}, "PORT: "),
+        ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE: is not a known IANA time zone"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL: must be a sqlite:// or postgres:// URL"),
+        ({"WECOM_API_BASE": "qyapi.weixin.qq.com"}, "WECOM_API_BASE: must start with http"),
+        ({"INVITE_URL": "https://m.example.com/r?g={guide}&x={secret}"}, "INVITE_URL: unknown placeholder"),
+        ({"INVITE_TEXT": "你好{name}"}, "INVITE_TEXT: unknown placeholder"),
+        ({"WECOM_SECRET": "s3cr3t-value"}, "WECOM_AGENT_ID: is required when WECOM_SECRET is set"),
+        (
+            {"WECOM_CALLBACK_TOKEN": "t", "WECOM_CORP_ID": "ww1", "WECOM_ENCODING_AES_KEY": "too-short"},
+            "WECOM_ENCODING_AES_KEY: must be the 43-character EncodingAESKey",
+        ),
+    ],
+)
+def test_a_bad_value_is_one_line_naming_the_variable(monkeypatch, env, message):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+
+    assert str(error.value).startswith(message)
+    assert "\n" not in str(error.value)
+    assert "s3cr3t-value" not in str(error.value)
+
+
+def test_without_wecom_credentials_the_service_runs_in_demo_mode():
+    settings = load_settings()
+
+    assert not settings.sending_enabled
+    assert settings.resolved_database_url.startswith("sqlite://")
+    assert settings.redis_url == ""
+    assert settings.timezone == "Asia/Shanghai"
+
+
+def test_the_cli_stops_with_one_line_and_exit_code_2(monkeypatch, capsys):
+    monkeypatch.setenv("PORT", "eighty")
+
+    assert main(["migrate"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("guidebot: configuration error: PORT:")
+    assert "Traceback" not in err
