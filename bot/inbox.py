@@ -1,19 +1,23 @@
 """Ack first, work after: callbacks are stored under a unique dedup key, then handled in the background.
 
-A retried callback hits the unique key and is acknowledged without a second handling; a
-row is handled by whoever claims it (pending → processing), so a retry that races the
-first delivery cannot run it twice; rows left pending or processing by a crash are
-resumed at start-up. Handlers' own writes carry unique keys derived from the row, so a
-row that is re-run after a crash mid-handling changes nothing twice.
+A retried callback hits the unique key and is acknowledged without a second handling. A
+row is born claimed by the process that stored it and handled there at once; rows that a
+crash left behind (claim older than the lease) are claimed again (pending → processing)
+and resumed. Handlers' own writes carry unique keys derived from the row, so a row re-run
+after a crash mid-handling changes nothing twice.
+
+Concurrent callbacks are written with one multi-row INSERT per event-loop turn (group
+commit): each request still waits for its own row to be durable before the ack.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.exceptions import IntegrityError
+from tortoise import connections
 
 from bot.dispatcher import UNHANDLED, Dispatcher
 from bot.events import WeComEvent, dedup_key, parse_event
@@ -25,6 +29,15 @@ from bot.replies import Reply
 log = logging.getLogger(__name__)
 
 SYSTEM_SENDER = "sys"
+MAX_ROWS_PER_INSERT = 200
+
+
+@dataclass
+class StoredEvent:
+    id: int
+    dedup_key: str
+    event: WeComEvent
+    received_at: datetime
 
 
 class Inbox:
@@ -34,61 +47,50 @@ class Inbox:
         outbox: Outbox,
         metrics: BotMetrics,
         *,
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = timedelta(seconds=30),
     ) -> None:
         self._dispatcher = dispatcher
         self._outbox = outbox
         self._metrics = metrics
         self._lease = lease
         self._in_flight: set[asyncio.Task] = set()
+        self._waiting: list[tuple[tuple, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
 
-    async def store(self, xml: str, event: WeComEvent) -> InboxEvent | None:
-        """Persist the event; None when this dedup key was stored before (a WeCom retry)."""
-        try:
-            return await InboxEvent.create(
-                dedup_key=dedup_key(event, xml), kind=event.kind, payload=xml, received_at=datetime.now(UTC)
-            )
-        except IntegrityError:
-            return None
+    async def store(self, xml: str, event: WeComEvent) -> StoredEvent | None:
+        """Persist the event, claimed by this process; None when its dedup key was stored before."""
+        now = datetime.now(UTC)
+        key = dedup_key(event, xml)
+        future = asyncio.get_running_loop().create_future()
+        self._waiting.append(((key, event.kind, xml, InboxStatus.PROCESSING.value, now, now, ""), future))
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush())
+        row_id = await future
+        return None if row_id is None else StoredEvent(row_id, key, event, now)
 
-    def handle_in_background(self, row: InboxEvent) -> None:
-        task = asyncio.create_task(self.handle(row))
+    def handle_in_background(self, stored: StoredEvent) -> None:
+        task = asyncio.create_task(self._handle(stored))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
 
-    async def handle(self, row: InboxEvent) -> None:
-        claimed = await InboxEvent.filter(id=row.id, status=InboxStatus.PENDING).update(
-            status=InboxStatus.PROCESSING, claimed_at=datetime.now(UTC)
-        )
-        if claimed != 1:
-            return
-        event = parse_event(row.payload)
-        error = ""
-        try:
-            result = await self._dispatcher.feed(event, inbox_key=row.dedup_key)
-            if isinstance(result, Reply) and event.from_user and event.from_user != SYSTEM_SENDER:
-                await self._outbox.enqueue_message(f"reply:{row.dedup_key}", [event.from_user], result.message_body())
-            elif result is UNHANDLED:
-                log.info("no handler for %s event; stored as inbox row %s", event.kind, row.id)
-        except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
-        await InboxEvent.filter(id=row.id).update(
-            status=InboxStatus.DONE, processed_at=datetime.now(UTC), error=error
-        )
-        self._metrics.inbox_lag.observe((datetime.now(UTC) - row.received_at).total_seconds())
-
     async def resume(self) -> int:
-        """Hand every row a crash left behind back to the background; returns how many."""
+        """Claim and handle every row a crash left behind; returns how many."""
         stale = datetime.now(UTC) - self._lease
         await InboxEvent.filter(status=InboxStatus.PROCESSING, claimed_at__lt=stale).update(
             status=InboxStatus.PENDING
         )
         rows = await InboxEvent.filter(status=InboxStatus.PENDING).order_by("id")
+        resumed = 0
         for row in rows:
-            self.handle_in_background(row)
-        if rows:
-            log.info("resuming %d stored callbacks", len(rows))
-        return len(rows)
+            claimed = await InboxEvent.filter(id=row.id, status=InboxStatus.PENDING).update(
+                status=InboxStatus.PROCESSING, claimed_at=datetime.now(UTC)
+            )
+            if claimed == 1:
+                resumed += 1
+                self.handle_in_background(StoredEvent(row.id, row.dedup_key, parse_event(row.payload), row.received_at))
+        if resumed:
+            log.info("resumed %d stored callbacks", resumed)
+        return resumed
 
     async def drain(self) -> None:
         """Wait for every background handling to finish (tests and shutdown)."""
@@ -97,3 +99,58 @@ class Inbox:
 
     async def pending_count(self) -> int:
         return await InboxEvent.filter(status__in=[InboxStatus.PENDING, InboxStatus.PROCESSING]).count()
+
+    async def _handle(self, stored: StoredEvent) -> None:
+        event = stored.event
+        error = ""
+        try:
+            result = await self._dispatcher.feed(event, inbox_key=stored.dedup_key)
+            if isinstance(result, Reply) and event.from_user and event.from_user != SYSTEM_SENDER:
+                await self._outbox.enqueue_message(
+                    f"reply:{stored.dedup_key}", [event.from_user], result.message_body()
+                )
+            elif result is UNHANDLED:
+                log.debug("no handler for %s event (inbox row %s)", event.kind, stored.id)
+        except Exception as exc:
+            log.exception("inbox row %s failed", stored.id)
+            error = f"{type(exc).__name__}: {exc}"[:500]
+        await InboxEvent.filter(id=stored.id).update(
+            status=InboxStatus.DONE, processed_at=datetime.now(UTC), error=error
+        )
+        self._metrics.inbox_lag.observe((datetime.now(UTC) - stored.received_at).total_seconds())
+
+    async def _flush(self) -> None:
+        await asyncio.sleep(0)  # let the callbacks already on the loop join this batch
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_ROWS_PER_INSERT], self._waiting[MAX_ROWS_PER_INSERT:]
+                try:
+                    inserted = await _insert_ignoring_duplicates(list({v[0]: v for v, _ in batch}.values()))
+                except Exception as exc:
+                    for _, future in batch:
+                        future.set_exception(exc)
+                    continue
+                for values, future in batch:
+                    # pop: the same callback twice in one batch is new only the first time
+                    future.set_result(inserted.pop(values[0], None))
+        finally:
+            self._flusher = None
+
+
+_COLUMNS = "dedup_key, kind, payload, status, received_at, claimed_at, error"
+
+
+async def _insert_ignoring_duplicates(rows: list[tuple]) -> dict[str, int]:
+    """One INSERT for many rows; returns dedup_key → id for the rows that were new."""
+    connection = connections.get("default")
+    width = len(rows[0])
+    if connection.capabilities.dialect == "sqlite":
+        groups = ["(" + ", ".join("?" * width) + ")" for _ in rows]
+    else:
+        groups = ["(" + ", ".join(f"${n * width + i}" for i in range(1, width + 1)) + ")" for n in range(len(rows))]
+    sql = (
+        f"INSERT INTO inboxevent ({_COLUMNS}) VALUES {', '.join(groups)} "
+        "ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key"
+    )
+    records = await connection.execute_query_dict(sql, [value for row in rows for value in row])
+    return {record["dedup_key"]: record["id"] for record in records}

@@ -96,26 +96,20 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _wecom_all_or_nothing(self) -> Settings:
-        sending = {
-            "WECOM_CORP_ID": self.wecom_corp_id,
-            "WECOM_AGENT_ID": self.wecom_agent_id,
-            "WECOM_SECRET": self.wecom_secret.get_secret_value(),
-        }
-        given = [name for name, value in sending.items() if value]
-        if given and len(given) < len(sending):
-            missing = sorted(set(sending) - set(given))
-            raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
-        callback = {
-            "WECOM_CALLBACK_TOKEN": self.wecom_callback_token.get_secret_value(),
-            "WECOM_ENCODING_AES_KEY": self.wecom_encoding_aes_key.get_secret_value(),
-            "WECOM_CORP_ID": self.wecom_corp_id,
-        }
-        given = [name for name, value in callback.items() if value and name != "WECOM_CORP_ID"]
-        if given:
-            missing = sorted(name for name, value in callback.items() if not value)
-            if missing:
-                raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
+    def _wecom_groups_complete(self) -> Settings:
+        groups = [
+            {"WECOM_SECRET": self.wecom_secret.get_secret_value(), "WECOM_AGENT_ID": self.wecom_agent_id},
+            {
+                "WECOM_CALLBACK_TOKEN": self.wecom_callback_token.get_secret_value(),
+                "WECOM_ENCODING_AES_KEY": self.wecom_encoding_aes_key.get_secret_value(),
+            },
+        ]
+        for group in groups:
+            given = [name for name, value in group.items() if value]
+            if given:
+                missing = [name for name, value in {**group, "WECOM_CORP_ID": self.wecom_corp_id}.items() if not value]
+                if missing:
+                    raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
         return self
 
     @property

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from collections.abc import Callable
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from org.models import Branch, Guide, Region, Store, Team, TeamMember
 from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, StoreOut, TeamOut
+
+
+MAX_CACHED_GUIDES = 50_000
 
 
 class OrgImportError(ValueError):
@@ -20,8 +25,23 @@ class OrgImportError(ValueError):
 
 
 class OrgService:
+    """Guides are looked up for every event, so lookups are cached briefly (and dropped on import)."""
+
+    def __init__(self, cache_seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cache: dict[str, tuple[float, Guide | None]] = {}
+        self._cache_seconds = cache_seconds
+        self._clock = clock
+
     async def guide(self, userid: str) -> Guide | None:
-        return await Guide.get_or_none(userid=userid).select_related("store")
+        now = self._clock()
+        cached = self._cache.get(userid)
+        if cached and cached[0] > now:
+            return cached[1]
+        guide = await Guide.get_or_none(userid=userid).select_related("store")
+        if len(self._cache) >= MAX_CACHED_GUIDES:
+            self._cache.clear()
+        self._cache[userid] = (now + self._cache_seconds, guide)
+        return guide
 
     async def is_empty(self) -> bool:
         return not await Guide.exists()
@@ -29,6 +49,7 @@ class OrgService:
     async def import_org(self, data: OrgImport) -> ImportReport:
         """Upsert everything in one transaction: all of it lands, or none of it."""
         _reject_repeats(data)
+        self._cache.clear()
         report = ImportReport()
         async with in_transaction():
             regions = await _upsert(Region, "code", [r.model_dump() for r in data.regions], report.regions)

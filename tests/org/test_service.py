@@ -109,3 +109,11 @@ async def test_the_demo_organisation_is_a_living_chain(org):
     assert await Guide.all().count() == 300
     assert len(await org.list_teams()) == 6
     assert await TeamMember.all().count() == 300
+
+
+async def test_a_guide_lookup_sees_an_import_at_once(org):
+    assert await org.guide("zhangsan") is None
+
+    await org.import_org(SMALL_ORG)
+
+    assert (await org.guide("zhangsan")).name == "张三"

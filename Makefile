@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install run test bench console migrations
+
+$(BIN)/guidebot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/guidebot
+
+run: install  ## install into .venv, migrate and serve on SQLite + embedded Redis (var/)
+	$(BIN)/guidebot serve
+
+test: install  ## the whole suite (set GUIDEBOT_TEST_DATABASE_URL / GUIDEBOT_TEST_REDIS_URL for servers)
+	$(BIN)/pytest
+
+bench: install  ## throughput and latency figures, printed (not a test)
+	$(BIN)/python -m tests.bench.callbacks
+
+console: install  ## chat with the bot as a guide, without WeCom
+	$(BIN)/python -m bot.console
+
+migrations: install  ## write a migration after changing models
+	$(BIN)/tortoise -c config.db.TORTOISE_ORM makemigrations guidebot
