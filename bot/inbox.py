@@ -6,8 +6,9 @@ crash left behind (claim older than the lease) are claimed again (pending → pr
 and resumed. Handlers' own writes carry unique keys derived from the row, so a row re-run
 after a crash mid-handling changes nothing twice.
 
-Concurrent callbacks are written with one multi-row INSERT per event-loop turn (group
-commit): each request still waits for its own row to be durable before the ack.
+Concurrent callbacks are written with one multi-row INSERT per event-loop turn, and
+marked done with one UPDATE (group commit): each request still waits for its own row to
+be durable before the ack.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tortoise import connections
 
 from bot.dispatcher import UNHANDLED, Dispatcher
 from bot.events import WeComEvent, dedup_key, parse_event
+from bot.group_commit import GroupCommit
 from bot.metrics import BotMetrics
 from bot.models import InboxEvent, InboxStatus
 from bot.outbox import Outbox
@@ -29,7 +31,6 @@ from bot.replies import Reply
 log = logging.getLogger(__name__)
 
 SYSTEM_SENDER = "sys"
-MAX_ROWS_PER_INSERT = 200
 
 
 @dataclass
@@ -54,18 +55,14 @@ class Inbox:
         self._metrics = metrics
         self._lease = lease
         self._in_flight: set[asyncio.Task] = set()
-        self._waiting: list[tuple[tuple, asyncio.Future]] = []
-        self._flusher: asyncio.Task | None = None
+        self._inserts = GroupCommit(_insert_new_rows)
+        self._completions = GroupCommit(_mark_done)
 
     async def store(self, xml: str, event: WeComEvent) -> StoredEvent | None:
         """Persist the event, claimed by this process; None when its dedup key was stored before."""
         now = datetime.now(UTC)
         key = dedup_key(event, xml)
-        future = asyncio.get_running_loop().create_future()
-        self._waiting.append(((key, event.kind, xml, InboxStatus.PROCESSING.value, now, now, ""), future))
-        if self._flusher is None:
-            self._flusher = asyncio.create_task(self._flush())
-        row_id = await future
+        row_id = await self._inserts.submit((key, event.kind, xml, InboxStatus.PROCESSING.value, now, now, ""))
         return None if row_id is None else StoredEvent(row_id, key, event, now)
 
     def handle_in_background(self, stored: StoredEvent) -> None:
@@ -114,34 +111,34 @@ class Inbox:
         except Exception as exc:
             log.exception("inbox row %s failed", stored.id)
             error = f"{type(exc).__name__}: {exc}"[:500]
-        await InboxEvent.filter(id=stored.id).update(
-            status=InboxStatus.DONE, processed_at=datetime.now(UTC), error=error
-        )
+        if error:
+            await InboxEvent.filter(id=stored.id).update(
+                status=InboxStatus.DONE, processed_at=datetime.now(UTC), error=error
+            )
+        else:
+            await self._completions.submit(stored.id)
         self._metrics.inbox_lag.observe((datetime.now(UTC) - stored.received_at).total_seconds())
-
-    async def _flush(self) -> None:
-        await asyncio.sleep(0)  # let the callbacks already on the loop join this batch
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting[:MAX_ROWS_PER_INSERT], self._waiting[MAX_ROWS_PER_INSERT:]
-                try:
-                    inserted = await _insert_ignoring_duplicates(list({v[0]: v for v, _ in batch}.values()))
-                except Exception as exc:
-                    for _, future in batch:
-                        future.set_exception(exc)
-                    continue
-                for values, future in batch:
-                    # pop: the same callback twice in one batch is new only the first time
-                    future.set_result(inserted.pop(values[0], None))
-        finally:
-            self._flusher = None
 
 
 _COLUMNS = "dedup_key, kind, payload, status, received_at, claimed_at, error"
 
 
+async def _insert_new_rows(rows: list[tuple]) -> list[int | None]:
+    """One INSERT for many rows; the id of each row that was new, None for a duplicate.
+
+    The same callback twice in one batch is new only the first time.
+    """
+    inserted = await _insert_ignoring_duplicates(list({row[0]: row for row in rows}.values()))
+    return [inserted.pop(row[0], None) for row in rows]
+
+
+async def _mark_done(ids: list[int]) -> list[None]:
+    await InboxEvent.filter(id__in=ids).update(status=InboxStatus.DONE, processed_at=datetime.now(UTC))
+    return [None] * len(ids)
+
+
 async def _insert_ignoring_duplicates(rows: list[tuple]) -> dict[str, int]:
-    """One INSERT for many rows; returns dedup_key → id for the rows that were new."""
+    """dedup_key → id of the rows the INSERT … ON CONFLICT DO NOTHING actually added."""
     connection = connections.get("default")
     width = len(rows[0])
     if connection.capabilities.dialect == "sqlite":

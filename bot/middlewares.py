@@ -25,9 +25,15 @@ class GuideLookup:
         return await handler(event, data)
 
 
+SLOW_EVENT_SECONDS = 1.0
+
+
 async def log_duration(handler: NextHandler, event: Any, data: dict) -> Any:
+    """A debug line per event; a warning when one takes long enough to threaten WeCom's 20 s welcome window."""
     started = time.perf_counter()
     try:
         return await handler(event, data)
     finally:
-        log.info("handled %s in %d ms", event.kind, (time.perf_counter() - started) * 1000)
+        elapsed = time.perf_counter() - started
+        level = logging.WARNING if elapsed > SLOW_EVENT_SECONDS else logging.DEBUG
+        log.log(level, "handled %s in %d ms", event.kind, elapsed * 1000)
