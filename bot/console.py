@@ -30,7 +30,11 @@ async def chat(guide: str) -> None:
             if not line:
                 break
             message = TextMessage(
-                msg_type="text", content=line.strip(), msg_id=f"console-{n}", from_user=guide, create_time=datetime.now(UTC)
+                msg_type="text",
+                content=line.strip(),
+                msg_id=f"console-{n}",
+                from_user=guide,
+                create_time=datetime.now(UTC),
             )
             reply = await services.dispatcher.feed(message, inbox_key=f"console:{n}")
             print(reply.content if isinstance(reply, Reply) else "（没有回复）")

@@ -50,9 +50,7 @@ class CallbackCrypto:
         encrypted = parse_xml_fields(body).get("Encrypt")
         if not encrypted:
             raise CallbackRejected(400, "no Encrypt element")
-        return self._decrypt(
-            lambda: self._crypto.decrypt_message({"Encrypt": encrypted}, signature, timestamp, nonce)
-        )
+        return self._decrypt(lambda: self._crypto.decrypt_message({"Encrypt": encrypted}, signature, timestamp, nonce))
 
     def encrypt(self, xml: str, nonce: str, timestamp: str) -> str:
         """The envelope WeCom would post for `xml` (used by tests, the console and benchmarks)."""

@@ -73,9 +73,7 @@ class Inbox:
     async def resume(self) -> int:
         """Claim and handle every row a crash left behind; returns how many."""
         stale = datetime.now(UTC) - self._lease
-        await InboxEvent.filter(status=InboxStatus.PROCESSING, claimed_at__lt=stale).update(
-            status=InboxStatus.PENDING
-        )
+        await InboxEvent.filter(status=InboxStatus.PROCESSING, claimed_at__lt=stale).update(status=InboxStatus.PENDING)
         rows = await InboxEvent.filter(status=InboxStatus.PENDING).order_by("id")
         resumed = 0
         for row in rows:

@@ -24,7 +24,10 @@ class BotMetrics:
             "guidebot_outbox_failed", "Outbox rows that failed for good", ["api"], registry=self.registry
         )
         self.wecom_calls = Counter(
-            "guidebot_wecom_api_calls", "WeCom API calls by path and errcode", ["path", "errcode"], registry=self.registry
+            "guidebot_wecom_api_calls",
+            "WeCom API calls by path and errcode",
+            ["path", "errcode"],
+            registry=self.registry,
         )
         self.invites = Counter("guidebot_invites", "Membership invites by outcome", ["outcome"], registry=self.registry)
 

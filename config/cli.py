@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="guidebot", description="WeCom guide-assistant bot and task service")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="migrate, then run the web service")
-    serve.add_argument("--no-demo", action="store_true", help="do not load the demo organisation into an empty database")
+    serve.add_argument(
+        "--no-demo", action="store_true", help="do not load the demo organisation into an empty database"
+    )
     commands.add_parser("migrate", help="apply the database migrations")
     commands.add_parser("seed-demo", help="load the demo organisation (3 regions, 300 guides)")
     importer = commands.add_parser("import-org", help="import regions/branches/stores/guides/teams from JSON or CSV")

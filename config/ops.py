@@ -37,9 +37,7 @@ async def metrics(request: web.Request) -> web.Response:
     services.metrics.inbox_pending.set(await services.inbox.pending_count())
     for status, count in (await services.outbox.count_by_status()).items():
         services.metrics.outbox_rows.labels(status=status).set(count)
-    return web.Response(
-        body=generate_latest(services.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-    )
+    return web.Response(body=generate_latest(services.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 def setup_routes(app: web.Application) -> None:

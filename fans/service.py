@@ -91,9 +91,9 @@ class FanService:
     async def _verdict(self, customer: Customer, guide_userid: str, added_at: datetime) -> FanVerdict:
         if customer.contact_type == WECOM_USER_CONTACT_TYPE:
             return FanVerdict.COLLEAGUE
-        held_elsewhere = await Fan.filter(customer=customer, lost_at__isnull=True).exclude(
-            guide_userid=guide_userid
-        ).exists()
+        held_elsewhere = (
+            await Fan.filter(customer=customer, lost_at__isnull=True).exclude(guide_userid=guide_userid).exists()
+        )
         if held_elsewhere:
             return FanVerdict.DUPLICATE
         recently_lost = await Fan.filter(

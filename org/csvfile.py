@@ -31,11 +31,18 @@ def org_from_csv(text: str) -> dict:
     for row in reader:
         row = {key: (value or "").strip() for key, value in row.items() if key}
         regions[row["region_code"]] = {"code": row["region_code"], "name": row["region_name"]}
-        branches[row["branch_code"]] = {"code": row["branch_code"], "name": row["branch_name"], "region": row["region_code"]}
+        branches[row["branch_code"]] = {
+            "code": row["branch_code"],
+            "name": row["branch_name"],
+            "region": row["region_code"],
+        }
         stores[row["store_code"]] = {"code": row["store_code"], "name": row["store_name"], "branch": row["branch_code"]}
         guides.append({"userid": row["userid"], "name": row["name"], "store": row["store_code"]})
         if row.get("team_code"):
-            team = teams.setdefault(row["team_code"], {"code": row["team_code"], "name": row.get("team_name") or row["team_code"], "members": []})
+            team = teams.setdefault(
+                row["team_code"],
+                {"code": row["team_code"], "name": row.get("team_name") or row["team_code"], "members": []},
+            )
             team["members"].append(row["userid"])
     return {
         "regions": list(regions.values()),

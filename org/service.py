@@ -12,7 +12,6 @@ from tortoise.transactions import in_transaction
 from org.models import Branch, Guide, Region, Store, Team, TeamMember
 from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, StoreOut, TeamOut
 
-
 MAX_CACHED_GUIDES = 50_000
 
 
@@ -87,7 +86,9 @@ class OrgService:
         query = Guide.all().select_related("store").order_by("userid")
         if store:
             query = query.filter(store__code=store)
-        return [GuideOut(userid=g.userid, name=g.name, store=g.store.code, store_name=g.store.name) for g in await query]
+        return [
+            GuideOut(userid=g.userid, name=g.name, store=g.store.code, store_name=g.store.name) for g in await query
+        ]
 
     async def list_stores(self) -> list[StoreOut]:
         counts = Counter(await Guide.all().values_list("store_id", flat=True))
@@ -99,14 +100,18 @@ class OrgService:
 
     async def list_teams(self) -> list[TeamOut]:
         teams = await Team.all().order_by("code").prefetch_related("members__guide")
-        return [
-            TeamOut(code=t.code, name=t.name, members=sorted(m.guide.userid for m in t.members)) for t in teams
-        ]
+        return [TeamOut(code=t.code, name=t.name, members=sorted(m.guide.userid for m in t.members)) for t in teams]
 
 
 def _reject_repeats(data: OrgImport) -> None:
     problems = []
-    for kind, key in (("regions", "code"), ("branches", "code"), ("stores", "code"), ("guides", "userid"), ("teams", "code")):
+    for kind, key in (
+        ("regions", "code"),
+        ("branches", "code"),
+        ("stores", "code"),
+        ("guides", "userid"),
+        ("teams", "code"),
+    ):
         counts = Counter(getattr(row, key) for row in getattr(data, kind))
         problems += [f"{kind}: {key} {value!r} appears {n} times" for value, n in counts.items() if n > 1]
     if problems:

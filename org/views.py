@@ -12,7 +12,6 @@ from org.schemas import GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
 from org.service import OrgImportError
 
 
-
 async def import_org(request: web.Request) -> web.Response:
     content = await request.read()
     name = "org.csv" if request.content_type == "text/csv" else "org.json"
@@ -24,7 +23,8 @@ async def import_org(request: web.Request) -> web.Response:
     except (CsvError, UnicodeDecodeError) as exc:
         raise ApiError(422, "bad_file", str(exc)) from None
     except OrgImportError as exc:
-        raise ApiError(422, "unknown_reference", str(exc), [{"field": "body", "message": p} for p in exc.problems])
+        problems = [{"field": "body", "message": problem} for problem in exc.problems]
+        raise ApiError(422, "unknown_reference", str(exc), problems) from None
     return json_ok(report)
 
 

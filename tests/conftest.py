@@ -88,17 +88,11 @@ async def fake_wecom(aiohttp_server):
 
 @pytest.fixture
 def settings(clean_database: str, redis_url: str, redis: Redis, fake_wecom: FakeWeCom, tmp_path: Path) -> Settings:
-    return Settings(
-        _env_file=None,
+    return wecom.app_settings(
+        fake_wecom.base_url,
         var_dir=tmp_path,
         database_url=clean_database,
         redis_url=redis_url,
-        wecom_corp_id=wecom.CORP_ID,
-        wecom_agent_id=wecom.AGENT_ID,
-        wecom_secret=wecom.SECRET,
-        wecom_callback_token=wecom.TOKEN,
-        wecom_encoding_aes_key=wecom.AES_KEY,
-        wecom_api_base=fake_wecom.base_url,
         hq_api_token=HQ_TOKEN,
         demo_data=False,
     )

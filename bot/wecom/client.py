@@ -121,7 +121,12 @@ class WeComClient:
                 await self._delete_if_equal(keys=[self._token_key], args=[token])
                 continue
             if errcode in CONFIGURATION:
-                log.error("WeCom %s refused: %s (errcode %s); fix the app's configuration", path, CONFIGURATION[errcode], errcode)
+                log.error(
+                    "WeCom %s refused: %s (errcode %s); fix the app's configuration",
+                    path,
+                    CONFIGURATION[errcode],
+                    errcode,
+                )
                 raise WeComConfigError(errcode, answer.get("errmsg", ""), path)
             if errcode in BACK_OFF and retry_busy and attempt < self._max_attempts:
                 await self._back_off(attempt)
@@ -147,7 +152,9 @@ class WeComClient:
         answer = await self._request("GET", "gettoken", {"corpid": self._corp_id, "corpsecret": self._secret}, None)
         errcode = answer.get("errcode", 0)
         if errcode != 0:
-            error_class = WeComConfigError if errcode in CONFIGURATION or errcode in {40001, 40013, 40091} else WeComError
+            error_class = (
+                WeComConfigError if errcode in CONFIGURATION or errcode in {40001, 40013, 40091} else WeComError
+            )
             raise error_class(errcode, answer.get("errmsg", ""), "gettoken")
         token = answer["access_token"]
         ttl = max(int(answer.get("expires_in", 7200)) - TOKEN_EARLY_REFRESH_SECONDS, 60)

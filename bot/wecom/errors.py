@@ -4,7 +4,10 @@ from __future__ import annotations
 
 TOKEN_INVALID = {40001, 40014, 42001}
 BACK_OFF = {45009, 45033, -1}
-CONFIGURATION = {60020: "this server's IP is not on the app's trusted IP list", 48002: "the API is not allowed for this app"}
+CONFIGURATION = {
+    60020: "this server's IP is not on the app's trusted IP list",
+    48002: "the API is not allowed for this app",
+}
 
 WELCOME_ALREADY_SENT = 41051
 WELCOME_CODE_INVALID = 40097

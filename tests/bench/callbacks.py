@@ -42,20 +42,12 @@ def serve_bare() -> None:
 
 def serve_full(var_dir: str, database_url: str, redis_url: str) -> None:
     from config.app import create_app
-    from config.settings import Settings
 
-    settings = Settings(
-        _env_file=None,
+    settings = wecom.app_settings(
+        f"http://127.0.0.1:{FAKE_PORT}",
         var_dir=Path(var_dir),
         database_url=database_url or f"sqlite://{var_dir}/bench.sqlite3?synchronous=NORMAL",
         redis_url=redis_url,
-        wecom_corp_id=wecom.CORP_ID,
-        wecom_agent_id=wecom.AGENT_ID,
-        wecom_secret=wecom.SECRET,
-        wecom_callback_token=wecom.TOKEN,
-        wecom_encoding_aes_key=wecom.AES_KEY,
-        wecom_api_base=f"http://127.0.0.1:{FAKE_PORT}",
-        demo_data=True,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=FULL_PORT, print=None, access_log=None)
 
@@ -106,9 +98,7 @@ async def fire(session: aiohttp.ClientSession, url: str, payloads: list[tuple[st
             latencies.append(time.perf_counter() - started)
 
     start = time.perf_counter()
-    await asyncio.gather(
-        *(one(q, b, start + (i / rate if rate else 0)) for i, (q, b) in enumerate(payloads))
-    )
+    await asyncio.gather(*(one(q, b, start + (i / rate if rate else 0)) for i, (q, b) in enumerate(payloads)))
     return latencies, time.perf_counter() - start, failures
 
 

@@ -48,7 +48,9 @@ def test_each_contact_change_parses_to_its_own_model(change_type, extra, model):
 
 
 def test_an_added_contact_carries_state_and_welcome_code():
-    event = parse_event(contact_xml("add_external_contact", "zhangsan", "wmCUST1", State="store-0101", WelcomeCode="C1"))
+    event = parse_event(
+        contact_xml("add_external_contact", "zhangsan", "wmCUST1", State="store-0101", WelcomeCode="C1")
+    )
 
     assert (event.state, event.welcome_code) == ("store-0101", "C1")
 

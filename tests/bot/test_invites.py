@@ -23,7 +23,9 @@ async def add_friend(client, services, guide="zhangsan", external="wmCUST1", **e
     await services.inbox.drain()
 
 
-async def test_a_new_friend_gets_the_invite_with_the_guides_name_and_attribution_link(client, services, fake_wecom, org):
+async def test_a_new_friend_gets_the_invite_with_the_guides_name_and_attribution_link(
+    client, services, fake_wecom, org
+):
     code = fake_wecom.issue_welcome_code()
 
     await add_friend(client, services, WelcomeCode=code, State="store-0101")
@@ -46,7 +48,9 @@ async def test_a_half_added_friend_with_a_code_gets_the_invite_too(client, servi
 
 async def test_the_invite_does_not_wait_for_the_outbox_sender(client, services, fake_wecom, org):
     for n in range(300):
-        await services.outbox.enqueue_message(f"backlog:{n}", [f"guide{n}"], {"msgtype": "text", "text": {"content": "x"}})
+        await services.outbox.enqueue_message(
+            f"backlog:{n}", [f"guide{n}"], {"msgtype": "text", "text": {"content": "x"}}
+        )
 
     await add_friend(client, services, WelcomeCode=fake_wecom.issue_welcome_code())
 
@@ -56,7 +60,9 @@ async def test_the_invite_does_not_wait_for_the_outbox_sender(client, services, 
     assert len(sends_before) < 300
 
 
-@pytest.mark.parametrize(("age", "reason"), [(0, "已发过"), (25, "已过期")], ids=["41051-already-sent", "40097-expired"])
+@pytest.mark.parametrize(
+    ("age", "reason"), [(0, "已发过"), (25, "已过期")], ids=["41051-already-sent", "40097-expired"]
+)
 async def test_when_wecom_refuses_the_welcome_the_guide_gets_the_link_to_forward(
     client, services, fake_wecom, org, age, reason
 ):
@@ -119,7 +125,9 @@ async def test_a_customer_deleting_the_guide_marks_the_fan_lost(client, services
 async def test_a_transfer_is_recorded_as_a_transfer_not_churn(client, services, fake_wecom, org):
     await add_friend(client, services)
 
-    xml = contact_xml("del_external_contact", "zhangsan", "wmCUST1", create_time=1700000100, Source="DELETE_BY_TRANSFER")
+    xml = contact_xml(
+        "del_external_contact", "zhangsan", "wmCUST1", create_time=1700000100, Source="DELETE_BY_TRANSFER"
+    )
     await post_callback(client, xml)
     await services.inbox.drain()
 

@@ -1,7 +1,6 @@
 """The outbox: a row first, sent once, batched to 1000, paced to the per-member budget, resumed after a crash."""
 
 import asyncio
-from datetime import timedelta
 
 import aiohttp
 import pytest

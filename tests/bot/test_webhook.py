@@ -6,7 +6,15 @@ import pytest
 
 from bot.crypto import CallbackCrypto
 from bot.models import InboxEvent
-from tests.support.wecom import AES_KEY, CORP_ID, TOKEN, contact_xml, event_xml, signed_callback, text_xml
+from tests.support.wecom import (
+    AES_KEY,
+    CORP_ID,
+    TOKEN,
+    contact_xml,
+    event_xml,
+    signed_callback,
+    text_xml,
+)
 
 
 async def post_callback(client, xml: str, **kwargs):
@@ -147,7 +155,9 @@ HOSTILE_IDS = [
 ]
 
 
-@pytest.mark.parametrize("hostile", HOSTILE_IDS)
+@pytest.mark.parametrize(
+    "hostile", HOSTILE_IDS, ids=["sql-quote", "script-tag", "long-chinese", "path", "long-ascii", "percent-null"]
+)
 async def test_hostile_ids_are_stored_and_never_crash_a_handler(client, services, hostile, caplog):
     response = await post_callback(client, contact_xml("add_external_contact", hostile, hostile, State=hostile))
     await services.inbox.drain()

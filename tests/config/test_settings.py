@@ -60,7 +60,11 @@ def test_the_cli_stops_with_one_line_and_exit_code_2(monkeypatch, capsys):
 
 
 def test_a_receive_only_setup_needs_no_secret(monkeypatch):
-    for name, value in {"WECOM_CORP_ID": "ww1", "WECOM_CALLBACK_TOKEN": "t", "WECOM_ENCODING_AES_KEY": "a" * 43}.items():
+    for name, value in {
+        "WECOM_CORP_ID": "ww1",
+        "WECOM_CALLBACK_TOKEN": "t",
+        "WECOM_ENCODING_AES_KEY": "a" * 43,
+    }.items():
         monkeypatch.setenv(name, value)
 
     settings = load_settings()

@@ -67,9 +67,7 @@ class FakeWeCom:
         return [call for call in self.calls if call.path == path]
 
     def messages_to(self, user: str) -> list[dict]:
-        return [
-            call.json for call in self.calls_to("message/send") if user in call.json.get("touser", "").split("|")
-        ]
+        return [call.json for call in self.calls_to("message/send") if user in call.json.get("touser", "").split("|")]
 
     # --- the app -------------------------------------------------------------------------
 
@@ -166,7 +164,9 @@ def main() -> None:
     parser.add_argument("--corp-id", default="ww-demo")
     parser.add_argument("--secret", default="demo-secret")
     args = parser.parse_args()
-    web.run_app(FakeWeCom(args.corp_id, args.secret, accept_unissued_codes=True).app(), host="127.0.0.1", port=args.port)
+    web.run_app(
+        FakeWeCom(args.corp_id, args.secret, accept_unissued_codes=True).app(), host="127.0.0.1", port=args.port
+    )
 
 
 if __name__ == "__main__":

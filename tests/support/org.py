@@ -5,7 +5,10 @@ SMALL_ORG = OrgImport.model_validate(
     {
         "regions": [{"code": "EAST", "name": "华东大区"}],
         "branches": [{"code": "SH", "name": "上海分公司", "region": "EAST"}],
-        "stores": [{"code": "SH01", "name": "南京东路店", "branch": "SH"}, {"code": "SH02", "name": "徐家汇店", "branch": "SH"}],
+        "stores": [
+            {"code": "SH01", "name": "南京东路店", "branch": "SH"},
+            {"code": "SH02", "name": "徐家汇店", "branch": "SH"},
+        ],
         "guides": [
             {"userid": "zhangsan", "name": "张三", "store": "SH01"},
             {"userid": "lisi", "name": "李四", "store": "SH02"},

@@ -7,6 +7,7 @@ import time
 from urllib.parse import urlencode
 
 from bot.crypto import CallbackCrypto, parse_xml_fields
+from config.settings import Settings
 
 TOKEN = "guidebot-test-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -15,6 +16,20 @@ AGENT_ID = 1000002
 SECRET = "test-secret-value"
 
 _nonces = itertools.count(1)
+
+
+def app_settings(api_base: str, **overrides) -> Settings:
+    """Settings of an app wired to a fake WeCom at `api_base`, with this module's credentials."""
+    return Settings(
+        _env_file=None,
+        wecom_corp_id=CORP_ID,
+        wecom_agent_id=AGENT_ID,
+        wecom_secret=SECRET,
+        wecom_callback_token=TOKEN,
+        wecom_encoding_aes_key=AES_KEY,
+        wecom_api_base=api_base,
+        **overrides,
+    )
 
 
 def signed_callback(xml: str, *, corp_id: str = CORP_ID, timestamp: int | None = None) -> tuple[str, bytes]:
@@ -31,7 +46,9 @@ def signed_callback(xml: str, *, corp_id: str = CORP_ID, timestamp: int | None =
     return query, body
 
 
-def text_xml(from_user: str, content: str, msg_id: str = "CAIQg/PKxgYY2sC9tpuAgAMg9/zKaw==", create_time: int = 1700000000) -> str:
+def text_xml(
+    from_user: str, content: str, msg_id: str = "CAIQg/PKxgYY2sC9tpuAgAMg9/zKaw==", create_time: int = 1700000000
+) -> str:
     return (
         f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><FromUserName><![CDATA[{from_user}]]></FromUserName>"
         f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
