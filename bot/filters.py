@@ -33,6 +33,26 @@ class ChangeType:
         return getattr(event, "change_type", None) in self.change_types
 
 
+class KnownGuide:
+    """The sender is in the guide directory (the GuideLookup middleware found them)."""
+
+    async def __call__(self, event: Any, guide: Any = None, **data: Any) -> bool:
+        return guide is not None
+
+
+class ButtonKey:
+    """A template-card button whose key is `<action>:<task id>`; adds `action` and `task_id`."""
+
+    def __init__(self, *actions: str) -> None:
+        self.actions = set(actions)
+
+    async def __call__(self, event: Any, **data: Any) -> bool | dict:
+        action, _, task_id = getattr(event, "event_key", "").partition(":")
+        if action not in self.actions or not task_id.isdigit():
+            return False
+        return {"action": action, "task_id": int(task_id)}
+
+
 class ExceptionType:
     """For `router.errors`: the raised exception is one of these types."""
 

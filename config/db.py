@@ -7,7 +7,7 @@ from pathlib import Path
 from tortoise import Tortoise, connections
 from tortoise.migrations.executor import MigrationExecutor
 
-MODEL_MODULES = ["org.models", "fans.models", "bot.models"]
+MODEL_MODULES = ["org.models", "fans.models", "bot.models", "tasks.models", "rewards.models"]
 APP_LABEL = "guidebot"
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from bot.cards import OutboxNotifier, WeComTaskCards
 from bot.crypto import CallbackCrypto
 from bot.dispatcher import Dispatcher
 from bot.handlers import get_routers
@@ -23,6 +25,10 @@ from bot.wecom.contacts import WeComContactDirectory
 from config.settings import Settings
 from fans.service import FanService
 from org.service import OrgService
+from rewards.badges import BadgeService
+from rewards.ledger import CoinLedger
+from rewards.redemption import RewardShop
+from tasks.service import TaskService
 
 
 @dataclass
@@ -32,6 +38,10 @@ class Services:
     metrics: BotMetrics
     org: OrgService
     fans: FanService
+    ledger: CoinLedger
+    shop: RewardShop
+    badges: BadgeService
+    tasks: TaskService
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -58,7 +68,32 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     fans = FanService(retention=timedelta(days=settings.fan_retention_days))
     outbox = Outbox(client, SendBudget(redis), metrics, concurrency=settings.outbox_concurrency)
     invites = InviteService(outbox, metrics, invite_url=settings.invite_url, invite_text=settings.invite_text)
-    dispatcher = Dispatcher(invites=invites, fans=fans, org=org, contacts=WeComContactDirectory(client))
+    ledger = CoinLedger()
+    shop = RewardShop(ledger)
+    notifier = OutboxNotifier(outbox)
+    badges = BadgeService(notifier)
+    cards = WeComTaskCards(outbox, agent_id=settings.wecom_agent_id or 0)
+    tasks = TaskService(
+        org,
+        ledger,
+        badges,
+        cards,
+        notifier,
+        timezone=ZoneInfo(settings.timezone),
+        fan_retention=timedelta(days=settings.fan_retention_days),
+    )
+    dispatcher = Dispatcher(
+        invites=invites,
+        fans=fans,
+        org=org,
+        contacts=WeComContactDirectory(client),
+        tasks=tasks,
+        ledger=ledger,
+        shop=shop,
+        badges=badges,
+        cards=cards,
+        public_url=settings.public_url.rstrip("/"),
+    )
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -76,6 +111,10 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         metrics=metrics,
         org=org,
         fans=fans,
+        ledger=ledger,
+        shop=shop,
+        badges=badges,
+        tasks=tasks,
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

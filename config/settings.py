@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"
 
+    public_url: str = "http://localhost:8080"
     invite_url: str = "https://member.example.com/register?guide={guide}&store={store}&state={state}"
     invite_text: str = DEFAULT_INVITE_TEXT
 
@@ -56,7 +57,7 @@ class Settings(BaseSettings):
             raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
         return value
 
-    @field_validator("wecom_api_base", "invite_url")
+    @field_validator("wecom_api_base", "invite_url", "public_url")
     @classmethod
     def _is_http_url(cls, value: str) -> str:
         if not re.match(r"https?://[^\s/]+", value):

@@ -82,6 +82,47 @@ class OrgService:
                 report.team_members_removed += removed
         return report
 
+    async def resolve_guides(
+        self,
+        *,
+        everyone: bool,
+        regions: list[str],
+        branches: list[str],
+        stores: list[str],
+        teams: list[str],
+        guides: list[str],
+    ) -> set[str]:
+        """The UserIDs of an audience; an unknown code raises OrgImportError naming it."""
+        unknown = []
+        for kind, model, key, codes in (
+            ("regions", Region, "code", regions),
+            ("branches", Branch, "code", branches),
+            ("stores", Store, "code", stores),
+            ("teams", Team, "code", teams),
+            ("guides", Guide, "userid", guides),
+        ):
+            found = set(await model.filter(**{f"{key}__in": codes}).values_list(key, flat=True)) if codes else set()
+            unknown += [f"{kind}: unknown {code!r}" for code in codes if code not in found]
+        if unknown:
+            raise OrgImportError(unknown)
+        if everyone:
+            return set(await Guide.all().values_list("userid", flat=True))
+        chosen = set(guides)
+        for lookup, codes in (
+            ("store__branch__region__code__in", regions),
+            ("store__branch__code__in", branches),
+            ("store__code__in", stores),
+            ("teams__team__code__in", teams),
+        ):
+            if codes:
+                chosen |= set(await Guide.filter(**{lookup: codes}).values_list("userid", flat=True))
+        return chosen
+
+    async def unit_names(self, level: str, codes: list[str]) -> dict[str, str]:
+        """Names of stores or branches by code."""
+        model = {"store": Store, "branch": Branch}[level]
+        return dict(await model.filter(code__in=codes).values_list("code", "name"))
+
     async def list_guides(self, store: str | None = None) -> list[GuideOut]:
         query = Guide.all().select_related("store").order_by("userid")
         if store:

@@ -6,6 +6,7 @@ from bot.dispatcher import UNHANDLED
 from bot.events import parse_event
 from bot.replies import Reply
 from tests.bot.test_webhook import post_callback
+from tests.support.org import import_small_org
 from tests.support.wecom import event_xml, text_xml
 
 
@@ -22,10 +23,18 @@ async def test_help_lists_the_commands_in_chinese(services, word):
 
 
 async def test_unknown_text_gets_a_short_pointer_to_help(services):
+    await import_small_org()
+
     reply = await services.dispatcher.feed(text("今天天气怎么样"))
 
     assert "帮助" in reply.content
     assert len(reply.content) < 60
+
+
+async def test_someone_outside_the_guide_directory_is_told_why_nothing_works(services):
+    reply = await services.dispatcher.feed(text("金币"))
+
+    assert "不在导购名单" in reply.content
 
 
 async def test_a_failing_handler_answers_try_again_later(services, monkeypatch):

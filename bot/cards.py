@@ -1,0 +1,74 @@
+"""Task cards and short pushes as WeCom messages, through the outbox.
+
+WeComTaskCards satisfies tasks.ports.TaskCardSender; OutboxNotifier satisfies
+rewards.ports.GuideNotifier. Button keys carry the task id: `done:42`, `progress:42`, `go:42`.
+"""
+
+from __future__ import annotations
+
+from bot.outbox import MAX_USERS_PER_SEND, Outbox
+from bot.replies import Reply
+from tasks.models import Task, TaskKind
+from tasks.rules import format_units
+
+UPDATE_TEMPLATE_CARD = "message/update_template_card"
+KIND_LABEL = {TaskKind.ADD_FANS: "吸粉任务", TaskKind.SHARE_POST: "转发任务", TaskKind.SALES_TARGET: "业绩任务"}
+DONE_BUTTON = {TaskKind.SHARE_POST: "已转发"}
+
+
+class OutboxNotifier:
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    async def notify(self, userid: str, text: str, key: str) -> None:
+        await self._outbox.enqueue_message(key, [userid], Reply.text(text).message_body())
+
+
+class WeComTaskCards:
+    def __init__(self, outbox: Outbox, agent_id: int) -> None:
+        self._outbox = outbox
+        self._agent_id = agent_id
+
+    async def send_task_cards(self, task: Task, userids: list[str]) -> None:
+        """One template_card per 1000 guides; WeCom's TaskId must differ per message."""
+        for n in range(0, len(userids), MAX_USERS_PER_SEND):
+            card = task_card(task, card_id=f"task{task.id}-{n // MAX_USERS_PER_SEND}")
+            await self._outbox.enqueue_message(
+                f"task-card:{task.id}:{n}",
+                userids[n : n + MAX_USERS_PER_SEND],
+                {"msgtype": "template_card", "template_card": card},
+            )
+
+    async def mark_card_done(self, userid: str, response_code: str) -> None:
+        await self._outbox.enqueue(
+            f"card-done:{response_code}",
+            UPDATE_TEMPLATE_CARD,
+            {
+                "userids": [userid],
+                "agentid": self._agent_id,
+                "response_code": response_code,
+                "button": {"replace_name": "已完成 ✓"},
+            },
+        )
+
+
+def task_card(task: Task, card_id: str) -> dict:
+    """A button_interaction template card for the task."""
+    reward = f"{task.reward_coins} 金币" + (f"，超出每单位 +{task.bonus_per_unit}" if task.bonus_per_unit else "")
+    return {
+        "card_type": "button_interaction",
+        "source": {"desc": "总部任务"},
+        "main_title": {"title": task.title[:26], "desc": KIND_LABEL[task.kind]},
+        "sub_title_text": (task.description or task.material_text)[:120],
+        "horizontal_content_list": [
+            {"keyname": "目标", "value": format_units(task.metric, task.target)},
+            {"keyname": "奖励", "value": reward},
+            {"keyname": "截止", "value": task.end_date.strftime("%m月%d日")},
+        ],
+        "task_id": card_id,
+        "button_list": [
+            {"text": "去完成", "style": 1, "key": f"go:{task.id}"},
+            {"text": DONE_BUTTON.get(task.kind, "我的进度"), "style": 2, "key": f"done:{task.id}"},
+            {"text": "查看进度", "style": 3, "key": f"progress:{task.id}"},
+        ],
+    }

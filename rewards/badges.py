@@ -1,0 +1,47 @@
+"""Badges (徽章): each awarded once, with a push to the guide."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+
+from rewards.models import Badge
+from rewards.ports import GuideNotifier
+
+BADGES = {
+    "first_task": "首战告捷：完成第一个任务",
+    "streak_7": "七日连击：连续 7 天推进任务",
+    "fans_100": "百粉达人：净增粉丝 100 位",
+}
+STREAK_DAYS = 7
+FANS_FOR_BADGE = 100
+
+
+class BadgeService:
+    def __init__(self, notifier: GuideNotifier) -> None:
+        self._notifier = notifier
+
+    async def award(self, guide_userid: str, code: str) -> bool:
+        """True when the guide got the badge now; False when they already had it."""
+        try:
+            await Badge.create(guide_userid=guide_userid, code=code, awarded_at=datetime.now(UTC))
+        except IntegrityError:
+            return False
+        await self._notifier.notify(guide_userid, f"🏅 获得徽章「{BADGES[code]}」", key=f"badge:{guide_userid}:{code}")
+        return True
+
+    async def badges_of(self, guide_userid: str) -> list[str]:
+        codes = await Badge.filter(guide_userid=guide_userid).order_by("awarded_at").values_list("code", flat=True)
+        return [BADGES[code] for code in codes]
+
+    async def after_task_done(self, guide_userid: str) -> None:
+        await self.award(guide_userid, "first_task")
+
+    async def after_progress(self, guide_userid: str, progress_days: set[date], today: date) -> None:
+        if all(today - timedelta(days=n) in progress_days for n in range(STREAK_DAYS)):
+            await self.award(guide_userid, "streak_7")
+
+    async def after_new_fan(self, guide_userid: str, net_fans: int) -> None:
+        if net_fans >= FANS_FOR_BADGE:
+            await self.award(guide_userid, "fans_100")

@@ -1,0 +1,83 @@
+"""The coin ledger: every change is an entry with a source that is unique per guide.
+
+The balance lives in Wallet, changed in the same transaction as the entry. The wallet row
+is locked (SELECT … FOR UPDATE on PostgreSQL, the single writer on SQLite), so concurrent
+debits cannot take it below zero and a repeated source changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from rewards.models import CoinEntry, Wallet
+
+REVERSAL = "reversal"
+
+
+class InsufficientCoins(Exception):
+    def __init__(self, balance: int, wanted: int) -> None:
+        super().__init__(f"balance {balance} is below {wanted}")
+        self.balance = balance
+        self.wanted = wanted
+
+
+class CoinLedger:
+    async def post(
+        self,
+        guide_userid: str,
+        amount: int,
+        reason: str,
+        *,
+        source_type: str,
+        source_id: str,
+        allow_partial: bool = False,
+    ) -> CoinEntry:
+        """Append one entry; the same (guide, source) again returns the first entry unchanged.
+
+        A debit larger than the balance raises InsufficientCoins, or with `allow_partial`
+        takes what is there (a reversal of coins already spent).
+        """
+        existing = await CoinEntry.get_or_none(guide_userid=guide_userid, source_type=source_type, source_id=source_id)
+        if existing:
+            return existing
+        await Wallet.get_or_create(guide_userid=guide_userid)
+        try:
+            async with in_transaction():
+                wallet = await Wallet.filter(guide_userid=guide_userid).select_for_update().get()
+                if wallet.balance + amount < 0:
+                    if not allow_partial:
+                        raise InsufficientCoins(wallet.balance, -amount)
+                    reason = f"{reason}（余额不足，扣回 {wallet.balance}/{-amount}）"
+                    amount = -wallet.balance
+                entry = await CoinEntry.create(
+                    guide_userid=guide_userid,
+                    amount=amount,
+                    reason=reason[:200],
+                    source_type=source_type,
+                    source_id=source_id,
+                    created_at=datetime.now(UTC),
+                )
+                wallet.balance += amount
+                await wallet.save(update_fields=["balance"])
+                return entry
+        except IntegrityError:
+            return await CoinEntry.get(guide_userid=guide_userid, source_type=source_type, source_id=source_id)
+
+    async def reverse(self, entry: CoinEntry, reason: str) -> CoinEntry:
+        """Undo an entry with a new one; coins already spent are taken back only as far as the balance goes."""
+        return await self.post(
+            entry.guide_userid, -entry.amount, reason, source_type=REVERSAL, source_id=str(entry.id), allow_partial=True
+        )
+
+    async def balance(self, guide_userid: str) -> int:
+        wallet = await Wallet.get_or_none(guide_userid=guide_userid)
+        return wallet.balance if wallet else 0
+
+    async def recent(self, guide_userid: str, limit: int = 5) -> list[CoinEntry]:
+        return await CoinEntry.filter(guide_userid=guide_userid).order_by("-id").limit(limit)
+
+    async def sum_of_entries(self, guide_userid: str) -> int:
+        return sum(await CoinEntry.filter(guide_userid=guide_userid).values_list("amount", flat=True))

@@ -1,0 +1,94 @@
+"""The rewards shop: redeeming takes stock and coins in one transaction, or neither."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from rewards.ledger import CoinLedger
+from rewards.models import Redemption, RedemptionStatus, RewardItem
+
+NEXT_STATUS = {
+    RedemptionStatus.SHIPPED: {RedemptionStatus.PENDING},
+    RedemptionStatus.DELIVERED: {RedemptionStatus.SHIPPED},
+    RedemptionStatus.CANCELLED: {RedemptionStatus.PENDING, RedemptionStatus.SHIPPED},
+}
+
+
+class RedemptionError(Exception):
+    """Why a redemption cannot happen, in words for the guide."""
+
+
+class RewardShop:
+    def __init__(self, ledger: CoinLedger) -> None:
+        self._ledger = ledger
+
+    async def catalog(self, now: datetime | None = None) -> list[RewardItem]:
+        """Items on offer now (in stock or not, so guides see what is coming back)."""
+        now = now or datetime.now(UTC)
+        items = await RewardItem.all().order_by("price", "id")
+        return [item for item in items if _on_offer(item, now)]
+
+    async def redeem(self, guide_userid: str, item_id: int, request_key: str) -> Redemption:
+        """Take one of the item and its price in coins; the same request_key again returns the first result."""
+        existing = await Redemption.get_or_none(request_key=request_key).select_related("item")
+        if existing:
+            return existing
+        now = datetime.now(UTC)
+        try:
+            async with in_transaction():
+                item = await RewardItem.filter(id=item_id).select_for_update().first()
+                if item is None or not _on_offer(item, now):
+                    raise RedemptionError(f"没有编号为 {item_id} 的礼品")
+                if item.stock <= 0:
+                    raise RedemptionError(f"「{item.name}」已兑完")
+                redemption = await Redemption.create(
+                    request_key=request_key,
+                    guide_userid=guide_userid,
+                    item=item,
+                    price=item.price,
+                    created_at=now,
+                    updated_at=now,
+                )
+                await self._ledger.post(
+                    guide_userid,
+                    -item.price,
+                    f"兑换「{item.name}」",
+                    source_type="redemption",
+                    source_id=str(redemption.id),
+                )
+                item.stock -= 1
+                await item.save(update_fields=["stock"])
+                return redemption
+        except IntegrityError:
+            return await Redemption.get(request_key=request_key).select_related("item")
+
+    async def move(self, redemption_id: int, status: RedemptionStatus) -> Redemption:
+        """pending → shipped → delivered, or cancelled (coins refunded, stock returned)."""
+        async with in_transaction():
+            redemption = await Redemption.filter(id=redemption_id).select_for_update().select_related("item").first()
+            if redemption is None:
+                raise RedemptionError(f"no redemption {redemption_id}")
+            if redemption.status not in NEXT_STATUS[status]:
+                raise RedemptionError(f"a {redemption.status} redemption cannot become {status}")
+            redemption.status, redemption.updated_at = status, datetime.now(UTC)
+            await redemption.save(update_fields=["status", "updated_at"])
+            if status is RedemptionStatus.CANCELLED:
+                await self._ledger.post(
+                    redemption.guide_userid,
+                    redemption.price,
+                    f"取消兑换「{redemption.item.name}」，退回金币",
+                    source_type="redemption_refund",
+                    source_id=str(redemption.id),
+                )
+                await RewardItem.filter(id=redemption.item_id).update(stock=F("stock") + 1)
+            return redemption
+
+
+def _on_offer(item: RewardItem, now: datetime) -> bool:
+    return (item.active_from is None or item.active_from <= now) and (
+        item.active_until is None or now < item.active_until
+    )
