@@ -14,6 +14,8 @@ from redis.asyncio import Redis
 import bot.webhook
 import config.ops
 import org.views
+import rewards.views
+import tasks.views
 from bot.metrics import BotMetrics
 from config.api import api_middlewares, setup_api
 from config.db import close_database, open_database
@@ -40,7 +42,13 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx])
     bot.webhook.setup_routes(app)
     config.ops.setup_routes(app)
-    setup_api(app, org.views.api_routes(), title="guidebot HQ API", version="1")
+    tasks.views.setup_routes(app)
+    setup_api(
+        app,
+        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes(),
+        title="guidebot HQ API",
+        version="1",
+    )
     return app
 
 

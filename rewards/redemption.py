@@ -69,9 +69,10 @@ class RewardShop:
     async def move(self, redemption_id: int, status: RedemptionStatus) -> Redemption:
         """pending → shipped → delivered, or cancelled (coins refunded, stock returned)."""
         async with in_transaction():
-            redemption = await Redemption.filter(id=redemption_id).select_for_update().select_related("item").first()
+            redemption = await Redemption.filter(id=redemption_id).select_for_update().first()
             if redemption is None:
                 raise RedemptionError(f"no redemption {redemption_id}")
+            await redemption.fetch_related("item")
             if redemption.status not in NEXT_STATUS[status]:
                 raise RedemptionError(f"a {redemption.status} redemption cannot become {status}")
             redemption.status, redemption.updated_at = status, datetime.now(UTC)

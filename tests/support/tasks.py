@@ -1,0 +1,27 @@
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tasks.schemas import TaskIn
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> datetime:
+    return datetime.now(UTC)
+
+
+def task_in(kind: str = "add_fans", **overrides) -> TaskIn:
+    """A task for the small org's two guides, open from yesterday to next week (Asia/Shanghai)."""
+    day = today().astimezone(SHANGHAI).date()
+    fields = {
+        "kind": kind,
+        "title": {"add_fans": "五一吸粉冲刺", "share_post": "转发新品海报", "sales_target": "周末业绩冲刺"}[kind],
+        "audience": {"stores": ["SH01", "SH02"]},
+        "start_date": day - timedelta(days=1),
+        "end_date": day + timedelta(days=7),
+        "target": 3,
+        "reward_coins": 50,
+    }
+    if kind == "share_post":
+        fields["material"] = {"text": "新品上市，到店有礼", "link": "https://shop.example.com/new"}
+    return TaskIn.model_validate({**fields, **overrides})
