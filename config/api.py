@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,12 +38,19 @@ def error_response(status: int, code: str, message: str, fields: list[dict] | No
 
 
 def validation_error(exc: ValidationError) -> ApiError:
-    fields = [
-        {"field": ".".join(str(part) for part in error["loc"]) or "body", "message": error["msg"]}
-        for error in exc.errors()
-    ]
+    fields = [_field_error(error) for error in exc.errors()]
     names = ", ".join(sorted({f["field"] for f in fields}))
     return ApiError(422, "validation_error", f"invalid fields: {names}", fields)
+
+
+def _field_error(error: dict) -> dict[str, str]:
+    """A whole-model check names its field at the start of its message: `end_date: is before start_date`."""
+    path = [str(part) for part in error["loc"]]
+    message = error["msg"].removeprefix("Value error, ")
+    named, _, rest = message.partition(": ")
+    if rest and re.fullmatch(r"[a-z_]+(\.[a-z_]+)*", named):
+        path, message = [*path, named], rest
+    return {"field": ".".join(path) or "body", "message": message}
 
 
 def parse_body(model: type[BaseModel], raw: bytes | str) -> Any:

@@ -1,0 +1,42 @@
+"""HQ coins and shop API."""
+
+from rewards.models import RewardItem
+
+
+async def test_hq_grants_and_deducts_coins_once_per_request_id(client, hq_headers):
+    grant = {"guide": "zhangsan", "amount": 100, "reason": "门店之星", "request_id": "hq-1"}
+    for _ in range(2):
+        await client.post("/api/v1/coins/adjust", json=grant, headers=hq_headers)
+    deduct = {"guide": "zhangsan", "amount": -30, "reason": "误发更正", "request_id": "hq-2"}
+
+    coins = await (await client.post("/api/v1/coins/adjust", json=deduct, headers=hq_headers)).json()
+
+    assert coins["balance"] == 70
+    assert [e["amount"] for e in coins["entries"]] == [-30, 100]
+    assert coins["entries"][0]["reason"] == "总部调整：误发更正"
+
+
+async def test_a_deduction_below_zero_is_refused(client, hq_headers):
+    deduct = {"guide": "zhangsan", "amount": -30, "reason": "扣减", "request_id": "hq-3"}
+
+    response = await client.post("/api/v1/coins/adjust", json=deduct, headers=hq_headers)
+
+    assert response.status == 422
+    assert (await response.json())["error"]["code"] == "insufficient_coins"
+
+
+async def test_hq_stocks_the_shop_and_ships_an_order(client, hq_headers, services):
+    item = await (
+        await client.post("/api/v1/rewards/items", json={"name": "保温杯", "price": 100, "stock": 3}, headers=hq_headers)
+    ).json()
+    await services.ledger.post("zhangsan", 300, "奖励", source_type="test", source_id="1")
+    redemption = await services.shop.redeem("zhangsan", item["id"], request_key="r1")
+
+    shipped = await client.post(f"/api/v1/redemptions/{redemption.id}/ship", headers=hq_headers)
+    again = await client.post(f"/api/v1/redemptions/{redemption.id}/ship", headers=hq_headers)
+    pending = await (await client.get("/api/v1/redemptions?status=shipped", headers=hq_headers)).json()
+
+    assert (await shipped.json())["status"] == "shipped"
+    assert again.status == 409
+    assert [r["item"] for r in pending] == ["保温杯"]
+    assert (await RewardItem.get(id=item["id"])).stock == 2
