@@ -27,7 +27,9 @@ async def test_a_deduction_below_zero_is_refused(client, hq_headers):
 
 async def test_hq_stocks_the_shop_and_ships_an_order(client, hq_headers, services):
     item = await (
-        await client.post("/api/v1/rewards/items", json={"name": "保温杯", "price": 100, "stock": 3}, headers=hq_headers)
+        await client.post(
+            "/api/v1/rewards/items", json={"name": "保温杯", "price": 100, "stock": 3}, headers=hq_headers
+        )
     ).json()
     await services.ledger.post("zhangsan", 300, "奖励", source_type="test", source_id="1")
     redemption = await services.shop.redeem("zhangsan", item["id"], request_key="r1")

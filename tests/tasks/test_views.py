@@ -33,7 +33,14 @@ async def create(client, hq_headers, **overrides) -> dict:
         ("share_post", {"material": None}, "material"),
         ("add_fans", {"metric": "orders"}, "metric"),
     ],
-    ids=["end-before-start", "empty-audience", "zero-target", "unknown-store", "share-without-material", "wrong-metric"],
+    ids=[
+        "end-before-start",
+        "empty-audience",
+        "zero-target",
+        "unknown-store",
+        "share-without-material",
+        "wrong-metric",
+    ],
 )
 async def test_an_invalid_task_answers_422_naming_the_field(client, hq_headers, org, kind, change, field):
     response = await client.post("/api/v1/tasks", json={**body(kind), **change}, headers=hq_headers)
