@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hmac
-import re
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any

@@ -118,6 +118,14 @@ class OrgService:
                 chosen |= set(await Guide.filter(**{lookup: codes}).values_list("userid", flat=True))
         return chosen
 
+    async def guides_by_userid(self, userids: list[str]) -> dict[str, Guide]:
+        """Guides with their store and branch, for reports over any number of UserIDs."""
+        found: dict[str, Guide] = {}
+        for start in range(0, len(userids), 900):
+            chunk = userids[start : start + 900]
+            found |= {g.userid: g for g in await Guide.filter(userid__in=chunk).select_related("store__branch")}
+        return found
+
     async def unit_names(self, level: str, codes: list[str]) -> dict[str, str]:
         """Names of stores or branches by code."""
         model = {"store": Store, "branch": Branch}[level]
@@ -160,21 +168,32 @@ def _reject_repeats(data: OrgImport) -> None:
 
 
 async def _upsert(model: type[Model], key: str, rows: list[dict], report: KindReport) -> dict[str, Model]:
-    existing = {getattr(obj, key): obj for obj in await model.filter(**{f"{key}__in": [r[key] for r in rows]})}
-    result = {}
+    """Create the new rows in bulk, update the changed ones; the rows by key, with ids."""
+    existing = {getattr(obj, key): obj for obj in await _where_in(model, key, [r[key] for r in rows])}
+    new = [row for row in rows if row[key] not in existing]
     for row in rows:
         obj = existing.get(row[key])
         if obj is None:
-            obj = await model.create(**row)
-            report.created += 1
-        elif any(getattr(obj, field) != value for field, value in row.items()):
+            continue
+        if any(getattr(obj, field) != value for field, value in row.items()):
             obj.update_from_dict(row)
             await obj.save()
             report.updated += 1
         else:
             report.unchanged += 1
-        result[row[key]] = obj
-    return result
+    if new:
+        await model.bulk_create([model(**row) for row in new], batch_size=1000)
+        report.created += len(new)
+        existing |= {getattr(obj, key): obj for obj in await _where_in(model, key, [r[key] for r in new])}
+    return {row[key]: existing[row[key]] for row in rows}
+
+
+async def _where_in(model: type[Model], key: str, values: list[str], chunk: int = 900) -> list[Model]:
+    """`key IN values` in chunks: SQLite caps the parameters of one statement."""
+    found: list[Model] = []
+    for start in range(0, len(values), chunk):
+        found += await model.filter(**{f"{key}__in": values[start : start + chunk]})
+    return found
 
 
 async def _ids(model: type[Model], key: str, wanted: set[str], in_file: dict[str, Model], kind: str) -> dict[str, int]:
@@ -182,7 +201,7 @@ async def _ids(model: type[Model], key: str, wanted: set[str], in_file: dict[str
     ids = {code: obj.pk for code, obj in in_file.items()}
     missing = wanted - ids.keys()
     if missing:
-        ids |= dict(await model.filter(**{f"{key}__in": list(missing)}).values_list(key, "id"))
+        ids |= {getattr(obj, key): obj.pk for obj in await _where_in(model, key, list(missing))}
     unknown = sorted(wanted - ids.keys())
     if unknown:
         raise OrgImportError([f"unknown {kind} {code!r}" for code in unknown])

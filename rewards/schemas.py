@@ -27,6 +27,10 @@ class CoinAdjustIn(BaseModel):
         return value
 
 
+class ReversalIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=100)
+
+
 class CoinEntryOut(BaseModel):
     amount: int
     reason: str

@@ -9,7 +9,15 @@ from config.services import SERVICES
 from rewards.ledger import InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
 from rewards.redemption import RedemptionError
-from rewards.schemas import CoinAdjustIn, CoinEntryOut, CoinsOut, RedemptionOut, RewardItemIn, RewardItemOut
+from rewards.schemas import (
+    CoinAdjustIn,
+    CoinEntryOut,
+    CoinsOut,
+    RedemptionOut,
+    ReversalIn,
+    RewardItemIn,
+    RewardItemOut,
+)
 
 ACTIONS = {
     "ship": RedemptionStatus.SHIPPED,
@@ -30,6 +38,17 @@ async def adjust_coins(request: web.Request) -> web.Response:
             422, "insufficient_coins", f"amount: balance is {exc.balance}", [{"field": "amount", "message": str(exc)}]
         ) from None
     return await _coins(request, data.guide)
+
+
+async def reverse_entry(request: web.Request) -> web.Response:
+    """A correction: a new entry undoing an old one, never an edit."""
+    data = parse_body(ReversalIn, await request.read())
+    raw = request.match_info["entry_id"]
+    entry = await CoinEntry.get_or_none(id=int(raw)) if raw.isdigit() else None
+    if entry is None:
+        raise ApiError(404, "not_found", f"no coin entry {raw}")
+    await request.app[SERVICES].ledger.reverse(entry, f"总部更正：{data.reason}")
+    return await _coins(request, entry.guide_userid)
 
 
 async def guide_coins(request: web.Request) -> web.Response:
@@ -107,6 +126,9 @@ def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/api/v1/coins/adjust", adjust_coins, "Grant or deduct coins with a reason (idempotent by request_id)",
                  tag="coins", body=CoinAdjustIn, response=CoinsOut),
+        ApiRoute("POST", "/api/v1/coins/entries/{entry_id}/reverse", reverse_entry,
+                 "Correct an entry with a reversal entry (once per entry)", tag="coins", body=ReversalIn,
+                 response=CoinsOut),
         ApiRoute("GET", "/api/v1/guides/{userid}/coins", guide_coins, "A guide's balance and latest entries",
                  tag="coins", response=CoinsOut),
         ApiRoute("POST", "/api/v1/rewards/items", create_item, "Add a gift to the shop", tag="rewards",

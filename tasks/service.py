@@ -22,7 +22,6 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from org.models import Guide
 from org.service import OrgImportError, OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
@@ -150,12 +149,7 @@ class TaskService:
     async def guide_progress(self, task_id: int) -> list[GuideProgressOut]:
         task = await self._task(task_id)
         assignments = await TaskAssignment.filter(task_id=task.id).order_by("guide_userid")
-        guides = {
-            g.userid: g
-            for g in await Guide.filter(userid__in=[a.guide_userid for a in assignments]).select_related(
-                "store__branch"
-            )
-        }
+        guides = await self._org.guides_by_userid([a.guide_userid for a in assignments])
         rows = []
         for a in assignments:
             guide = guides.get(a.guide_userid)
@@ -416,4 +410,7 @@ def progress_line(task: Task, assignment: TaskAssignment) -> str:
         label = "访客"
     done = "✅" if assignment.progress >= task.target else ""
     progress, target = format_units(task.metric, assignment.progress), format_units(task.metric, task.target)
-    return f"{label} {progress}/{target}{done}"
+    line = f"{label} {progress}/{target}{done}"
+    if task.kind is TaskKind.SHARE_POST and task.metric is TaskMetric.SHARES:
+        line += f" · 访客 {assignment.visitors}"
+    return line

@@ -110,7 +110,7 @@ async def test_the_shared_button_counts_the_share_and_finishes_the_card(services
     reply = await tap(services, f"done:{task.id}")
     await services.outbox.drain()
 
-    assert "转发 1/1✅" in reply
+    assert "转发 1/1✅ · 访客 0" in reply
     [update] = fake_wecom.calls_to("message/update_template_card")
     assert update.json["response_code"] == "RC1"
     assert update.json["button"]["replace_name"] == "已完成 ✓"

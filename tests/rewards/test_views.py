@@ -42,3 +42,16 @@ async def test_hq_stocks_the_shop_and_ships_an_order(client, hq_headers, service
     assert again.status == 409
     assert [r["item"] for r in pending] == ["保温杯"]
     assert (await RewardItem.get(id=item["id"])).stock == 2
+
+
+async def test_a_correction_reverses_an_entry_once(client, hq_headers, services):
+    entry = await services.ledger.post("zhangsan", 80, "误发", source_type="test", source_id="1")
+
+    for _ in range(2):
+        response = await client.post(
+            f"/api/v1/coins/entries/{entry.id}/reverse", json={"reason": "重复发放"}, headers=hq_headers
+        )
+
+    coins = await response.json()
+    assert coins["balance"] == 0
+    assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [(-80, "总部更正：重复发放"), (80, "误发")]
