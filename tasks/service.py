@@ -368,9 +368,11 @@ class TaskService:
 
     async def _check_audience(self, data: TaskIn) -> None:
         try:
-            await self._org.resolve_guides(everyone=data.audience.all, **_codes(data.audience.model_dump()))
+            guides = await self._org.resolve_guides(everyone=data.audience.all, **_codes(data.audience.model_dump()))
         except OrgImportError as exc:
             raise TaskError(str(exc), [f"audience.{problem.split(':')[0]}" for problem in exc.problems]) from None
+        if not guides:
+            raise TaskError("audience: has no guides", ["audience"])
 
 
 def _codes(audience: dict) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from bot.models import OutboxMessage
+from org.schemas import OrgImport
 from rewards.models import CoinEntry
 from tasks.models import TaskAssignment
 from tasks.schemas import SaleIn
@@ -213,3 +214,12 @@ async def test_the_first_completed_task_earns_a_badge_once(tasks, services):
 
     assert await services.badges.badges_of("zhangsan") == ["首战告捷：完成第一个任务"]
     assert await OutboxMessage.filter(key="badge:zhangsan:first_task").count() == 1
+
+
+async def test_an_audience_without_guides_is_refused(tasks, services):
+    await services.org.import_org(OrgImport(stores=[{"code": "SH09", "name": "空店", "branch": "SH"}]))
+
+    with pytest.raises(TaskError) as error:
+        await tasks.create_draft(task_in(audience={"stores": ["SH09"]}))
+
+    assert error.value.fields == ["audience"]
