@@ -11,6 +11,7 @@ Run on its own for manual tries and benchmarks: `python -m tests.fakes.wecom_api
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import time
 from collections import defaultdict, deque
@@ -44,6 +45,7 @@ class FakeWeCom:
     _tokens: dict[str, float] = field(default_factory=dict)
     _welcome_codes: dict[str, float] = field(default_factory=dict)
     _used_codes: set[str] = field(default_factory=set)
+    delays: dict[str, float] = field(default_factory=dict)  # seconds a path takes to answer
     _failures: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _received: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -80,6 +82,8 @@ class FakeWeCom:
         path = request.match_info["path"]
         body = await request.json() if request.method == "POST" else None
         self.calls.append(Call(path, dict(request.query), body, self.clock()))
+        if path in self.delays:
+            await asyncio.sleep(self.delays[path])
         handler = self._handlers().get(path)
         if handler is None:
             self.unknown_paths.append(path)
