@@ -204,7 +204,9 @@ class Outbox:
         return reservation.allowed
 
     async def _record_failure(self, row: OutboxMessage, exc: Exception) -> None:
-        retryable = getattr(exc, "retryable", False)
+        # WeCom's own answers say whether a retry can help; anything else (Redis or the network
+        # hiccuping) is retried until the attempt limit rather than losing the message.
+        retryable = getattr(exc, "retryable", True)
         row.last_error = str(exc)[:500]
         if retryable and row.attempts < self._max_attempts:
             row.status = OutboxStatus.PENDING

@@ -3,6 +3,7 @@
 import asyncio
 
 import aiohttp
+import redis
 import pytest
 
 from bot.metrics import BotMetrics
@@ -171,3 +172,19 @@ async def test_send_now_delivers_an_urgent_row_in_the_callers_task(outbox, fake_
     assert delivery.sent
     assert len(fake_wecom.calls_to("externalcontact/send_welcome_msg")) == 1
     assert (await outbox.send_now(row)).sent is False
+
+
+async def test_redis_down_mid_send_leaves_the_row_to_retry(outbox, fake_wecom, clock, monkeypatch):
+    async def redis_down(*args, **kwargs):
+        raise redis.exceptions.ConnectionError("Connection refused")
+
+    await outbox.enqueue_message("reply:1", ["zhangsan"], HELLO)
+    with monkeypatch.context() as patched:
+        patched.setattr(outbox._budget, "reserve", redis_down)
+        await outbox.drain()
+    row = await OutboxMessage.get()
+    assert (row.status, row.attempts) == (OutboxStatus.PENDING, 1)
+
+    clock.advance(minutes=1)
+    await outbox.drain()
+    assert len(fake_wecom.messages_to("zhangsan")) == 1
