@@ -3,8 +3,8 @@
 import asyncio
 
 import aiohttp
-import redis
 import pytest
+import redis
 
 from bot.metrics import BotMetrics
 from bot.models import OutboxMessage, OutboxStatus
