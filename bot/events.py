@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -18,6 +19,9 @@ from pydantic import (
 from bot.crypto import CallbackRejected, parse_xml_fields
 
 log = logging.getLogger(__name__)
+
+CREATE_TIME = re.compile(r"[0-9]{1,10}")  # seconds since 1970: ten digits last until the year 2286
+MAX_DEDUP_KEY = 80
 
 
 class WeComEvent(BaseModel):
@@ -142,7 +146,7 @@ def _model_for(fields: dict[str, str]) -> type[WeComEvent] | None:
 def parse_event(xml: str) -> WeComEvent:
     """Decrypted callback XML to its typed event; unmodelled shapes become UnknownEvent."""
     fields = parse_xml_fields(xml)
-    if "CreateTime" not in fields or not fields["CreateTime"].isdigit():
+    if not CREATE_TIME.fullmatch(fields.get("CreateTime", "")):
         raise CallbackRejected(400, "event without a valid CreateTime")
     model = _model_for(fields)
     if model is not None:
@@ -150,11 +154,19 @@ def parse_event(xml: str) -> WeComEvent:
             return model.model_validate(fields)
         except ValidationError:
             log.info("a %s payload did not fit its model; stored as unknown", model.__name__)
-    return UnknownEvent.model_validate({**fields, "fields": fields})
+    try:
+        return UnknownEvent.model_validate({**fields, "fields": fields})
+    except ValidationError as exc:
+        names = ", ".join(sorted({str(error["loc"][0]) for error in exc.errors()}))
+        raise CallbackRejected(400, f"event fields out of range: {names}") from None
 
 
 def dedup_key(event: WeComEvent, xml: str) -> str:
-    """MsgId for messages; a hash of the whole payload for events (they share FromUserName and seconds)."""
+    """MsgId for messages (hashed when too long to store whole); a hash of the payload for events.
+
+    Events share FromUserName and seconds, so only their whole payload tells them apart.
+    """
     if isinstance(event, TextMessage):
-        return f"msg:{event.msg_id}"[:80]
+        key = f"msg:{event.msg_id}"
+        return key if len(key) <= MAX_DEDUP_KEY else "msg#" + hashlib.sha256(event.msg_id.encode()).hexdigest()
     return "evt:" + hashlib.sha256(xml.encode()).hexdigest()

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from bot.events import ContactAdded
 from bot.metrics import BotMetrics
+from bot.models import OutboxMessage, OutboxStatus
 from bot.outbox import SEND_WELCOME_MSG, Outbox
 from bot.replies import Reply
 from bot.wecom.errors import WELCOME_ALREADY_SENT, WELCOME_CODE_INVALID, WeComError
@@ -14,6 +15,7 @@ from org.models import Guide
 
 log = logging.getLogger(__name__)
 
+WELCOME_KEY = "welcome:"
 LINK_TITLE = "注册会员，领新人礼"
 UNNAMED_GUIDE = "您的专属导购"
 FORWARD_BY_HAND = "新客户已添加你为好友{reason}，请把会员注册链接发给TA：{link}"
@@ -29,6 +31,7 @@ class InviteService:
         self._metrics = metrics
         self._invite_url = invite_url
         self._invite_text = invite_text
+        outbox.on_failure(SEND_WELCOME_MSG, self._welcome_not_delivered)
 
     def invite_link(self, guide_userid: str, store_code: str, state: str) -> str:
         return self._invite_url.format(
@@ -36,33 +39,51 @@ class InviteService:
         )
 
     async def send_welcome_invite(self, event: ContactAdded, guide: Guide | None, key: str) -> str:
-        """Send the invite with the one-shot welcome_code at once; when WeCom will not take it,
-        push the guide one line with the link to forward by hand. Returns the outcome."""
+        """Send the invite with the one-shot welcome_code at once. Returns the outcome.
+
+        When WeCom will not take it, here or in a later retry, the guide is pushed one line
+        with the link to forward by hand (see `_welcome_not_delivered`).
+        """
         link = self.invite_link(event.user_id, guide.store.code if guide else "", event.state)
         if not event.welcome_code:
-            return await self._ask_guide_to_forward(event, key, link, "", outcome="no_welcome_code")
+            await self._ask_guide_to_forward(event.user_id, key, link, "")
+            return self._count("no_welcome_code")
         text = self._invite_text.format(guide_name=guide.name if guide else UNNAMED_GUIDE)
         row = await self._outbox.enqueue(
-            f"welcome:{key}",
+            f"{WELCOME_KEY}{key}",
             SEND_WELCOME_MSG,
-            {"welcome_code": event.welcome_code, "text": text, "link_title": LINK_TITLE, "link_url": link},
+            {
+                "welcome_code": event.welcome_code,
+                "text": text,
+                "link_title": LINK_TITLE,
+                "link_url": link,
+                "guide": event.user_id,
+            },
         )
         delivery = await self._outbox.send_now(row)
         if delivery.sent:
-            self._metrics.invites.labels(outcome="sent").inc()
-            return "sent"
-        error = delivery.error
-        if isinstance(error, WeComError) and error.errcode in WHY_NOT_SENT:
-            log.info("welcome invite not taken by WeCom (errcode %s); asking the guide to forward it", error.errcode)
-            return await self._ask_guide_to_forward(
-                event, key, link, WHY_NOT_SENT[error.errcode], outcome=f"errcode_{error.errcode}"
-            )
-        outcome = "queued" if error is None else "failed"
+            return self._count("sent")
+        if delivery.error is None:
+            return "in_hand_elsewhere"
+        if row.status is OutboxStatus.PENDING:
+            return self._count("retrying")
+        return self._count(_refusal(delivery.error))
+
+    async def _welcome_not_delivered(self, row: OutboxMessage, error: Exception) -> None:
+        """The welcome_code cannot be used any more: the guide forwards the link, once."""
+        reason = WHY_NOT_SENT.get(error.errcode, "") if isinstance(error, WeComError) else ""
+        log.info("welcome invite not delivered (%s); asking the guide to forward it", _refusal(error))
+        key = row.key.removeprefix(WELCOME_KEY)
+        await self._ask_guide_to_forward(row.payload["guide"], key, row.payload["link_url"], reason)
+
+    async def _ask_guide_to_forward(self, guide_userid: str, key: str, link: str, reason: str) -> None:
+        line = FORWARD_BY_HAND.format(reason=reason, link=link)
+        await self._outbox.enqueue_message(f"invite-by-hand:{key}", [guide_userid], Reply.text(line).message_body())
+
+    def _count(self, outcome: str) -> str:
         self._metrics.invites.labels(outcome=outcome).inc()
         return outcome
 
-    async def _ask_guide_to_forward(self, event: ContactAdded, key: str, link: str, reason: str, outcome: str) -> str:
-        line = FORWARD_BY_HAND.format(reason=reason, link=link)
-        await self._outbox.enqueue_message(f"invite-by-hand:{key}", [event.user_id], Reply.text(line).message_body())
-        self._metrics.invites.labels(outcome=outcome).inc()
-        return outcome
+
+def _refusal(error: Exception) -> str:
+    return f"errcode_{error.errcode}" if isinstance(error, WeComError) else "failed"

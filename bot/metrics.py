@@ -18,6 +18,16 @@ class BotMetrics:
             registry=self.registry,
         )
         self.inbox_pending = Gauge("guidebot_inbox_pending", "Stored callbacks not yet handled", registry=self.registry)
+        self.inbox_retries = Counter(
+            "guidebot_inbox_retries", "Handlings that failed and were put back for a retry", ["kind"],
+            registry=self.registry,
+        )
+        self.inbox_dead_letters = Counter(
+            "guidebot_inbox_dead_letters", "Callbacks given up after the last attempt", ["kind"], registry=self.registry
+        )
+        self.inbox_dead = Gauge(
+            "guidebot_inbox_dead", "Dead letters waiting for HQ to replay them", registry=self.registry
+        )
         self.outbox_rows = Gauge("guidebot_outbox_rows", "Outbox rows by status", ["status"], registry=self.registry)
         self.outbox_sent = Counter("guidebot_outbox_sent", "Outbox rows sent", ["api"], registry=self.registry)
         self.outbox_failed = Counter(

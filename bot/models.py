@@ -8,10 +8,15 @@ class InboxStatus(StrEnum):
     PENDING = "pending"
     PROCESSING = "processing"
     DONE = "done"
+    DEAD = "dead"
 
 
 class InboxEvent(Model):
-    """A decrypted callback, stored before the ack, so that a crash loses nothing."""
+    """A decrypted callback, stored before the ack, so that a crash loses nothing.
+
+    A failed handling is retried at `not_before`; after the last attempt the row is a
+    dead letter, listed and replayable through the HQ API.
+    """
 
     id = fields.IntField(primary_key=True)
     dedup_key = fields.CharField(max_length=80, unique=True)
@@ -21,6 +26,8 @@ class InboxEvent(Model):
     received_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)
     processed_at = fields.DatetimeField(null=True)
+    not_before = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0)
     error = fields.TextField(default="")
 
 

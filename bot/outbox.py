@@ -1,26 +1,31 @@
 """Every call to WeCom is a row first (unique key), then sent once by the outbox sender.
 
 Rows are claimed with a conditional UPDATE (pending → sending), so two senders never
-send the same row; a sender that died mid-send leaves a stale claim that is taken back
-after the lease. Urgent rows (the welcome invite) are sent inline by `send_now`, so they
-never wait behind other traffic.
+send the same row. A sender keeps its claims fresh while it lives (bot.leases); one that
+died mid-send leaves a stale claim that any process takes back within the lease. Urgent
+rows (the welcome invite) are sent inline by `send_now`, so they never wait behind other
+traffic. A row that fails for good is a dead letter (listed and retried through the HQ
+API), and the failure handler registered for its API runs once, e.g. to ask the guide to
+forward the invite by hand.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
 
+from bot.leases import Lease
 from bot.metrics import BotMetrics
 from bot.models import OutboxMessage, OutboxStatus
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
-from bot.wecom.errors import WeComError, WeComUnavailable
+from bot.wecom.errors import WELCOME_ALREADY_SENT, WeComError, WeComUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,9 @@ class Deferred(Exception):
         self.retry_after = retry_after
 
 
+FailureHandler = Callable[[OutboxMessage, Exception], Awaitable[None]]
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What became of one send: sent, or the error that stopped it."""
@@ -59,7 +67,7 @@ class Outbox:
         concurrency: int = 8,
         max_attempts: int = 8,
         retry_base: timedelta = timedelta(seconds=5),
-        lease: timedelta = timedelta(minutes=2),
+        lease: timedelta = timedelta(seconds=6),
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._client = client
@@ -68,14 +76,19 @@ class Outbox:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
         self._retry_base = retry_base
-        self._lease = lease
+        self._lease = Lease(OutboxMessage, OutboxStatus.SENDING.value, lease, clock)
         self._clock = clock
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task] = set()
+        self._failure_handlers: dict[str, FailureHandler] = {}
 
     @property
     def sending_enabled(self) -> bool:
         return self._client is not None
+
+    def on_failure(self, api: str, handler: FailureHandler) -> None:
+        """Run `handler` once when a row of `api` fails for good."""
+        self._failure_handlers[api] = handler
 
     async def enqueue(self, key: str, api: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
         """Write the row once; a second enqueue with the same key returns the first row."""
@@ -100,28 +113,38 @@ class Outbox:
         ]
 
     async def send_now(self, row: OutboxMessage) -> Delivery:
-        """Send an urgent row in the caller's task; a row already claimed elsewhere is left alone."""
+        """Send an urgent row in the caller's task; a row another live sender holds (or sent) is left alone."""
         if not self.sending_enabled or not await self._claim(row):
             return Delivery(sent=False)
-        return await self._deliver(row)
+        try:
+            return await self._deliver(row)
+        finally:
+            self._lease.release(row.id)
 
     async def run(self, poll_interval: float = 1.0) -> None:
-        """The background sender: claims due rows and sends them with bounded concurrency."""
-        while True:
-            try:
-                await self.send_due()
-            except Exception:
-                log.exception("outbox sender pass failed; retrying")
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), poll_interval)
-            except TimeoutError:
-                pass
+        """The background sender: claims due rows and sends them with bounded concurrency.
+
+        A row enqueued during a pass wakes the next pass at once, not after the poll interval.
+        """
+        renewing = asyncio.create_task(self._lease.keep_fresh())
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    await self.send_due()
+                except Exception as exc:
+                    log.warning("outbox sender pass failed (%s); retrying", type(exc).__name__)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), poll_interval)
+                except TimeoutError:
+                    pass
+        finally:
+            renewing.cancel()
 
     async def send_due(self) -> int:
         """One pass: take back stale claims, then send every due pending row. Returns rows sent."""
         now = self._clock()
-        await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - self._lease).update(
+        await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()).update(
             status=OutboxStatus.PENDING
         )
         due = await OutboxMessage.filter(status=OutboxStatus.PENDING, not_before__lte=now).order_by("id").limit(500)
@@ -145,18 +168,39 @@ class Outbox:
     async def count_by_status(self) -> dict[str, int]:
         return {status.value: await OutboxMessage.filter(status=status).count() for status in OutboxStatus}
 
-    async def _claim(self, row: OutboxMessage) -> bool:
-        claimed = await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING).update(
-            status=OutboxStatus.SENDING, claimed_at=self._clock()
+    async def dead_letters(self, limit: int = 500) -> list[OutboxMessage]:
+        return await OutboxMessage.filter(status=OutboxStatus.FAILED).order_by("-id").limit(limit)
+
+    async def replay(self, row_id: int) -> bool:
+        """Send a failed row again with a fresh set of attempts; False when the row has not failed."""
+        replayed = await OutboxMessage.filter(id=row_id, status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING, attempts=0, not_before=self._clock()
         )
+        self._wake.set()
+        return replayed == 1
+
+    async def _claim(self, row: OutboxMessage) -> bool:
+        """pending → sending, or take over a claim whose holder stopped renewing it."""
+        claimable = Q(status=OutboxStatus.PENDING) | Q(
+            status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()
+        )
+        claimed = await OutboxMessage.filter(claimable, id=row.id).update(
+            status=OutboxStatus.SENDING, claimed_at=self._clock(), attempts=F("attempts") + 1
+        )
+        if claimed == 1:
+            self._lease.hold(row.id)
+            row.attempts += 1
         return claimed == 1
 
     async def _deliver_bounded(self, row: OutboxMessage) -> Delivery:
         async with self._semaphore:
-            return await self._deliver(row)
+            try:
+                return await self._deliver(row)
+            finally:
+                self._lease.release(row.id)
 
     async def _deliver(self, row: OutboxMessage) -> Delivery:
-        row.attempts += 1
+        """Send a claimed row (its attempt is already counted, so a crash mid-call leaves a trace)."""
         try:
             await self._call(row)
         except Deferred as deferred:
@@ -164,13 +208,13 @@ class Outbox:
             row.not_before = self._clock() + deferred.retry_after
             await row.save(update_fields=["status", "not_before", "attempts"])
             return Delivery(sent=False)
-        except (WeComError, WeComUnavailable) as exc:
-            await self._record_failure(row, exc)
-            return Delivery(sent=False, error=exc)
         except Exception as exc:
-            log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.api)
-            await self._record_failure(row, exc)
-            return Delivery(sent=False, error=exc)
+            if not _delivered_by_an_earlier_attempt(row, exc):
+                if not isinstance(exc, WeComError | WeComUnavailable):
+                    log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.api)
+                await self._record_failure(row, exc)
+                return Delivery(sent=False, error=exc)
+            log.info("outbox row %s (%s): an earlier attempt had delivered it", row.id, row.api)
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock(), ""
         await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         self._metrics.outbox_sent.labels(api=row.api).inc()
@@ -182,7 +226,9 @@ class Outbox:
         if row.api == MESSAGE_SEND:
             await self._client.send_message(await self._within_budget(row), payload["body"])
         elif row.api == SEND_WELCOME_MSG:
-            await self._client.send_welcome_msg(**payload)
+            await self._client.send_welcome_msg(
+                payload["welcome_code"], payload["text"], payload["link_title"], payload["link_url"]
+            )
         else:
             await self._client.call("POST", row.api, json=payload)
 
@@ -216,3 +262,15 @@ class Outbox:
             self._metrics.outbox_failed.labels(api=row.api).inc()
             log.warning("outbox row %s (%s) failed for good: %s", row.id, row.api, row.last_error)
         await row.save(update_fields=["status", "not_before", "attempts", "last_error"])
+        if row.status is OutboxStatus.FAILED and (handler := self._failure_handlers.get(row.api)):
+            await handler(row, exc)
+
+
+def _delivered_by_an_earlier_attempt(row: OutboxMessage, exc: Exception) -> bool:
+    """41051 (welcome already sent) after an attempt whose outcome we never learnt means that attempt worked."""
+    return (
+        row.api == SEND_WELCOME_MSG
+        and row.attempts > 1
+        and isinstance(exc, WeComError)
+        and exc.errcode == WELCOME_ALREADY_SENT
+    )

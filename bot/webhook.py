@@ -38,7 +38,13 @@ async def receive_callback(request: web.Request) -> web.Response:
         event = parse_event(xml)
     except CallbackRejected as rejected:
         return _reject(request, services, rejected)
-    row = await services.inbox.store(xml, event)
+    try:
+        row = await services.inbox.store(xml, event)
+    except Exception as exc:
+        # Not acknowledged, so still WeCom's: it retries, and the retry is stored once the database is back.
+        services.metrics.callbacks.labels(outcome="not_stored").inc()
+        log.error("callback not stored, answered 503 for WeCom to retry: %s", type(exc).__name__)
+        return web.Response(status=503, text="cannot store the callback now; retry")
     if row is None:
         services.metrics.callbacks.labels(outcome="duplicate").inc()
     else:
@@ -73,9 +79,12 @@ def _signed_query(request: web.Request, *extra: str) -> dict[str, str]:
 
 
 async def _bounded_body(request: web.Request) -> bytes:
+    """The whole body, however many TCP segments it arrives in, up to the limit."""
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise CallbackRejected(413, "body over 64 KiB")
-    body = await request.content.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise CallbackRejected(413, "body over 64 KiB")
-    return body
+    body = bytearray()
+    while chunk := await request.content.read(MAX_BODY_BYTES + 1 - len(body)):
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise CallbackRejected(413, "body over 64 KiB")
+    return bytes(body)

@@ -11,6 +11,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+import bot.views
 import bot.webhook
 import config.ops
 import org.views
@@ -45,7 +46,7 @@ def create_app(settings: Settings) -> web.Application:
     tasks.views.setup_routes(app)
     setup_api(
         app,
-        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes(),
+        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes() + bot.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )
@@ -75,7 +76,10 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Builds the services, resumes what a crash left in the inbox, runs the outbox sender."""
+    """Builds the services, takes back what a crash left in the inbox, runs the inbox and outbox loops.
+
+    The inbox loop runs even in demo mode: stored callbacks must be handled whether or not we can send.
+    """
     settings = app[SETTINGS]
     services = build_services(settings, app[REDIS], app[HTTP_SESSION], BotMetrics())
     app[SERVICES] = services
@@ -84,13 +88,15 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     if not settings.callback_enabled:
         log.warning("WeCom callback not configured: /wecom/callback answers 503")
     await services.inbox.resume()
-    sender = asyncio.create_task(services.outbox.run()) if settings.sending_enabled else None
+    loops = [asyncio.create_task(services.inbox.run())]
+    if settings.sending_enabled:
+        loops.append(asyncio.create_task(services.outbox.run()))
     yield
     await services.inbox.drain()
-    if sender:
-        sender.cancel()
+    for loop in loops:
+        loop.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await sender
+            await loop
 
 
 async def seed_demo_if_empty() -> None:

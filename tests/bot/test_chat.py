@@ -37,17 +37,6 @@ async def test_someone_outside_the_guide_directory_is_told_why_nothing_works(ser
     assert "不在导购名单" in reply.content
 
 
-async def test_a_failing_handler_answers_try_again_later(services, monkeypatch):
-    async def broken(*args, **kwargs):
-        raise RuntimeError("database went away")
-
-    monkeypatch.setattr(services.org, "guide", broken)
-
-    reply = await services.dispatcher.feed(text("帮助"))
-
-    assert reply == Reply.text("系统繁忙，请稍后再试。")
-
-
 async def test_opening_the_app_sends_nothing(services):
     assert await services.dispatcher.feed(parse_event(event_xml("zhangsan", "enter_agent"))) is UNHANDLED
 

@@ -13,15 +13,21 @@ async def test_healthz_checks_database_and_redis(client):
     assert await response.json() == {"status": "ok", "db": "ok", "redis": "ok"}
 
 
-async def test_healthz_says_down_when_redis_is_gone(client, services):
+async def test_healthz_stays_ready_but_says_degraded_when_only_redis_is_gone(client, services):
     await services.redis.aclose()
     services.redis.connection_pool.connection_kwargs["path"] = "/nonexistent/redis.sock"
     services.redis.connection_pool.connection_kwargs["port"] = 1
 
     response = await client.get("/healthz")
 
-    assert response.status == 503
-    assert (await response.json())["redis"] == "down"
+    assert response.status == 200
+    assert await response.json() == {"status": "degraded", "db": "ok", "redis": "down"}
+
+
+async def test_livez_answers_while_the_process_serves(client):
+    response = await client.get("/livez")
+
+    assert (response.status, await response.json()) == (200, {"status": "ok"})
 
 
 async def test_metrics_count_callbacks_inbox_outbox_and_wecom_calls(client, services):

@@ -1,0 +1,74 @@
+"""HQ API over the bot's dead letters: callbacks and sends that failed after every attempt, and their replay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from config.api import ApiError, ApiRoute, json_ok
+from config.services import SERVICES
+
+
+class DeadLetterOut(BaseModel):
+    id: int
+    kind: str
+    attempts: int
+    error: str
+    created_at: datetime
+
+
+class ReplayOut(BaseModel):
+    id: int
+    replayed: bool
+
+
+async def list_inbox_dead_letters(request: web.Request) -> web.Response:
+    rows = await request.app[SERVICES].inbox.dead_letters()
+    return json_ok(
+        [DeadLetterOut(id=r.id, kind=r.kind, attempts=r.attempts, error=r.error, created_at=r.received_at) for r in rows]
+    )
+
+
+async def replay_inbox_dead_letter(request: web.Request) -> web.Response:
+    row_id = _row_id(request)
+    if not await request.app[SERVICES].inbox.replay(row_id):
+        raise ApiError(409, "conflict", f"inbox row {row_id} is not a dead letter (unknown, or replayed already)")
+    return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
+
+
+async def list_outbox_dead_letters(request: web.Request) -> web.Response:
+    rows = await request.app[SERVICES].outbox.dead_letters()
+    return json_ok(
+        [DeadLetterOut(id=r.id, kind=r.api, attempts=r.attempts, error=r.last_error, created_at=r.created_at) for r in rows]
+    )
+
+
+async def replay_outbox_dead_letter(request: web.Request) -> web.Response:
+    row_id = _row_id(request)
+    if not await request.app[SERVICES].outbox.replay(row_id):
+        raise ApiError(409, "conflict", f"outbox row {row_id} has not failed (unknown, or replayed already)")
+    return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
+
+
+def _row_id(request: web.Request) -> int:
+    raw = request.match_info["row_id"]
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 2**31 - 1:
+        raise ApiError(404, "not_found", "no such row")
+    return int(raw)
+
+
+def api_routes() -> list[ApiRoute]:
+    inbox, outbox = "/api/v1/inbox/dead-letters", "/api/v1/outbox/dead-letters"
+    return [
+        ApiRoute("GET", inbox, list_inbox_dead_letters, "Callbacks whose handling failed on every attempt",
+                 tag="dead letters", response=list[DeadLetterOut]),
+        ApiRoute("POST", inbox + "/{row_id}/replay", replay_inbox_dead_letter,
+                 "Handle a dead callback again (effects are keyed, so nothing counts twice)", tag="dead letters",
+                 response=ReplayOut, response_status=202),
+        ApiRoute("GET", outbox, list_outbox_dead_letters, "WeCom sends that failed for good", tag="dead letters",
+                 response=list[DeadLetterOut]),
+        ApiRoute("POST", outbox + "/{row_id}/replay", replay_outbox_dead_letter,
+                 "Send a failed WeCom call again", tag="dead letters", response=ReplayOut, response_status=202),
+    ]  # fmt: skip
