@@ -12,8 +12,11 @@ from tests.support.wecom import (
     TOKEN,
     contact_xml,
     event_xml,
+    pkcs7,
     signed_callback,
+    signed_ciphertext,
     text_xml,
+    wecom_plaintext,
 )
 
 
@@ -176,3 +179,73 @@ async def test_the_callback_answers_503_when_not_configured(aiohttp_client, sett
     response = await post_callback(client, text_xml("zhangsan", "帮助"))
 
     assert response.status == 503
+
+
+async def post_in_two_segments(client, query: str, body: bytes) -> int:
+    """POST over a raw socket, the body split across two writes as a network or proxy may split it."""
+    reader, writer = await asyncio.open_connection(client.server.host, client.server.port)
+    head = (
+        f"POST /wecom/callback?{query} HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode()
+    writer.write(head + body[: len(body) // 2])
+    await writer.drain()
+    await asyncio.sleep(0.05)
+    writer.write(body[len(body) // 2 :])
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    return int(status_line.split()[1])
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [contact_xml("add_external_contact", "zhangsan", "wmCUST1", State="s" * 300), text_xml("zhangsan", "长" * 4000)],
+    ids=["contact-event", "12kb-text"],
+)
+async def test_a_body_that_arrives_in_two_segments_is_read_whole(client, xml):
+    query, body = signed_callback(xml)
+
+    status = await post_in_two_segments(client, query, body)
+
+    assert status == 200
+    assert await InboxEvent.all().count() == 1
+
+
+SIGNED_BUT_BROKEN = {
+    "pad-byte-zero": pkcs7(wecom_plaintext(text_xml("zhangsan", "帮助")), pad=0),
+    "pad-byte-past-the-block": pkcs7(wecom_plaintext(text_xml("zhangsan", "帮助")), pad=200),
+    "under-four-bytes-inside": pkcs7(b"0123456789abcdef" + b"\x00\x01"),
+    "length-past-the-end": pkcs7(b"0123456789abcdef" + b"\xff\xff\xff\xff" + b"<xml/>" + CORP_ID.encode()),
+    "not-utf8": pkcs7(b"0123456789abcdef" + b"\x00\x00\x00\x02" + b"\xff\xfe" + CORP_ID.encode()),
+    "create-time-past-9999": pkcs7(wecom_plaintext(text_xml("zhangsan", "帮助", create_time=10**15))),
+    "from-user-over-64": pkcs7(wecom_plaintext(text_xml("z" * 65, "帮助"))),
+    "event-from-user-over-64": pkcs7(wecom_plaintext(event_xml("z" * 65, "enter_agent"))),
+}
+
+
+@pytest.mark.parametrize("plain", SIGNED_BUT_BROKEN.values(), ids=SIGNED_BUT_BROKEN.keys())
+async def test_a_signed_but_broken_payload_is_refused_with_400_counted_and_written_nowhere(client, services, plain):
+    response = await client.post("/wecom/callback?" + (parts := signed_ciphertext(plain))[0], data=parts[1])
+
+    assert response.status == 400
+    assert await InboxEvent.all().count() == 0
+    assert services.metrics.callbacks.labels(outcome="rejected_400")._value.get() == 1
+
+
+async def test_two_long_message_ids_that_share_a_prefix_are_two_messages(client):
+    prefix = "M" * 100
+    for msg_id in (prefix + "1", prefix + "2"):
+        await post_callback(client, text_xml("zhangsan", "帮助", msg_id=msg_id))
+
+    assert await InboxEvent.all().count() == 2
+
+
+async def test_a_long_message_id_retried_is_still_one_message(client):
+    query, body = signed_callback(text_xml("zhangsan", "帮助", msg_id="M" * 200))
+
+    for _ in range(2):
+        await client.post(f"/wecom/callback?{query}", data=body)
+
+    assert await InboxEvent.all().count() == 1

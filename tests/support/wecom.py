@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import struct
 import time
 from urllib.parse import urlencode
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.crypto import CallbackCrypto, parse_xml_fields
 from config.settings import Settings
@@ -82,3 +87,31 @@ def event_xml(from_user: str, event: str, *, create_time: int = 1700000000, **ex
         f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
         f"<Event><![CDATA[{event}]]></Event>{tags}<AgentID>{AGENT_ID}</AgentID></xml>"
     )
+
+
+def signed_ciphertext(plain: bytes) -> tuple[str, bytes]:
+    """A correctly signed callback whose decrypted bytes are `plain` exactly, padding and all.
+
+    WeCom's layout is random(16) + length(4) + XML + CorpID, PKCS#7-padded to 32 bytes;
+    this lets a test break any part of it while the signature stays valid.
+    """
+    key = base64.b64decode(AES_KEY + "=")
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    encrypted = base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode()
+    timestamp, nonce = str(int(time.time())), str(next(_nonces))
+    signature = hashlib.sha1("".join(sorted([TOKEN, timestamp, nonce, encrypted])).encode()).hexdigest()
+    body = f"<xml><ToUserName><![CDATA[{CORP_ID}]]></ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+    query = urlencode({"msg_signature": signature, "timestamp": timestamp, "nonce": nonce})
+    return query, body.encode()
+
+
+def wecom_plaintext(xml: str, *, corp_id: str = CORP_ID) -> bytes:
+    """The bytes WeCom encrypts for `xml`, before padding."""
+    content = xml.encode()
+    return b"0123456789abcdef" + struct.pack(">I", len(content)) + content + corp_id.encode()
+
+
+def pkcs7(data: bytes, pad: int | None = None) -> bytes:
+    """Pad to WeCom's 32-byte blocks; `pad` forces the pad byte's value (to break it)."""
+    length = 32 - len(data) % 32
+    return data + bytes([length if pad is None else pad]) * length
