@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from bot.events import ContactAdded
 from bot.metrics import BotMetrics
-from bot.models import OutboxMessage, OutboxStatus
+from bot.models import OutboxMessage
 from bot.outbox import SEND_WELCOME_MSG, Outbox
 from bot.replies import Reply
 from bot.wecom.errors import WELCOME_ALREADY_SENT, WELCOME_CODE_INVALID, WeComError
@@ -31,23 +31,23 @@ class InviteService:
         self._metrics = metrics
         self._invite_url = invite_url
         self._invite_text = invite_text
-        outbox.on_failure(SEND_WELCOME_MSG, self._welcome_not_delivered)
+        outbox.on_settled(SEND_WELCOME_MSG, self._welcome_settled)
 
     def invite_link(self, guide_userid: str, store_code: str, state: str) -> str:
         return self._invite_url.format(
             guide=quote(guide_userid, safe=""), store=quote(store_code, safe=""), state=quote(state, safe="")
         )
 
-    async def send_welcome_invite(self, event: ContactAdded, guide: Guide | None, key: str) -> str:
-        """Send the invite with the one-shot welcome_code at once. Returns the outcome.
+    async def send_welcome_invite(self, event: ContactAdded, guide: Guide | None, key: str) -> None:
+        """Send the invite with the one-shot welcome_code at once, not behind other traffic.
 
-        When WeCom will not take it, here or in a later retry, the guide is pushed one line
-        with the link to forward by hand (see `_welcome_not_delivered`).
+        How it ends, here or in a later retry, is settled once in `_welcome_settled`.
         """
         link = self.invite_link(event.user_id, guide.store.code if guide else "", event.state)
         if not event.welcome_code:
             await self._ask_guide_to_forward(event.user_id, key, link, "")
-            return self._count("no_welcome_code")
+            self._metrics.invites.labels(outcome="no_welcome_code").inc()
+            return
         text = self._invite_text.format(guide_name=guide.name if guide else UNNAMED_GUIDE)
         row = await self._outbox.enqueue(
             f"{WELCOME_KEY}{key}",
@@ -60,30 +60,18 @@ class InviteService:
                 "guide": event.user_id,
             },
         )
-        delivery = await self._outbox.send_now(row)
-        if delivery.sent:
-            return self._count("sent")
-        if delivery.error is None:
-            return "in_hand_elsewhere"
-        if row.status is OutboxStatus.PENDING:
-            return self._count("retrying")
-        return self._count(_refusal(delivery.error))
+        await self._outbox.send_now(row)
 
-    async def _welcome_not_delivered(self, row: OutboxMessage, error: Exception) -> None:
-        """The welcome_code cannot be used any more: the guide forwards the link, once."""
-        reason = WHY_NOT_SENT.get(error.errcode, "") if isinstance(error, WeComError) else ""
-        log.info("welcome invite not delivered (%s); asking the guide to forward it", _refusal(error))
-        key = row.key.removeprefix(WELCOME_KEY)
-        await self._ask_guide_to_forward(row.payload["guide"], key, row.payload["link_url"], reason)
+    async def _welcome_settled(self, row: OutboxMessage, error: Exception | None) -> None:
+        """Count the outcome; when the welcome_code could not be used, the guide forwards the link, once."""
+        outcome = "sent" if error is None else f"errcode_{error.errcode}" if isinstance(error, WeComError) else "failed"
+        self._metrics.invites.labels(outcome=outcome).inc()
+        if error is not None:
+            log.info("welcome invite not delivered (%s); asking the guide to forward it", outcome)
+            reason = WHY_NOT_SENT.get(error.errcode, "") if isinstance(error, WeComError) else ""
+            key = row.key.removeprefix(WELCOME_KEY)
+            await self._ask_guide_to_forward(row.payload["guide"], key, row.payload["link_url"], reason)
 
     async def _ask_guide_to_forward(self, guide_userid: str, key: str, link: str, reason: str) -> None:
         line = FORWARD_BY_HAND.format(reason=reason, link=link)
         await self._outbox.enqueue_message(f"invite-by-hand:{key}", [guide_userid], Reply.text(line).message_body())
-
-    def _count(self, outcome: str) -> str:
-        self._metrics.invites.labels(outcome=outcome).inc()
-        return outcome
-
-
-def _refusal(error: Exception) -> str:
-    return f"errcode_{error.errcode}" if isinstance(error, WeComError) else "failed"

@@ -5,8 +5,8 @@ send the same row. A sender keeps its claims fresh while it lives (bot.leases); 
 died mid-send leaves a stale claim that any process takes back within the lease. Urgent
 rows (the welcome invite) are sent inline by `send_now`, so they never wait behind other
 traffic. A row that fails for good is a dead letter (listed and retried through the HQ
-API), and the failure handler registered for its API runs once, e.g. to ask the guide to
-forward the invite by hand.
+API). Whoever registered for a row's API hears once how it settled, sent or failed for
+good, by whichever path (e.g. to ask the guide to forward an invite by hand).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class Deferred(Exception):
         self.retry_after = retry_after
 
 
-FailureHandler = Callable[[OutboxMessage, Exception], Awaitable[None]]
+SettledHandler = Callable[[OutboxMessage, Exception | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,15 @@ class Outbox:
         self._clock = clock
         self._wake = asyncio.Event()
         self._in_flight: set[asyncio.Task] = set()
-        self._failure_handlers: dict[str, FailureHandler] = {}
+        self._settled_handlers: dict[str, SettledHandler] = {}
 
     @property
     def sending_enabled(self) -> bool:
         return self._client is not None
 
-    def on_failure(self, api: str, handler: FailureHandler) -> None:
-        """Run `handler` once when a row of `api` fails for good."""
-        self._failure_handlers[api] = handler
+    def on_settled(self, api: str, handler: SettledHandler) -> None:
+        """Run `handler(row, error)` once when a row of `api` is sent (error None) or fails for good."""
+        self._settled_handlers[api] = handler
 
     async def enqueue(self, key: str, api: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
         """Write the row once; a second enqueue with the same key returns the first row."""
@@ -218,6 +218,7 @@ class Outbox:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock(), ""
         await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         self._metrics.outbox_sent.labels(api=row.api).inc()
+        await self._settled(row, None)
         return Delivery(sent=True)
 
     async def _call(self, row: OutboxMessage) -> None:
@@ -262,8 +263,12 @@ class Outbox:
             self._metrics.outbox_failed.labels(api=row.api).inc()
             log.warning("outbox row %s (%s) failed for good: %s", row.id, row.api, row.last_error)
         await row.save(update_fields=["status", "not_before", "attempts", "last_error"])
-        if row.status is OutboxStatus.FAILED and (handler := self._failure_handlers.get(row.api)):
-            await handler(row, exc)
+        if row.status is OutboxStatus.FAILED:
+            await self._settled(row, exc)
+
+    async def _settled(self, row: OutboxMessage, error: Exception | None) -> None:
+        if handler := self._settled_handlers.get(row.api):
+            await handler(row, error)
 
 
 def _delivered_by_an_earlier_attempt(row: OutboxMessage, exc: Exception) -> bool:

@@ -4,7 +4,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from datetime import UTC, datetime, timedelta
+
+from bot.models import InboxStatus, OutboxMessage, OutboxStatus
 from fans.models import Fan
+from tests.bot.test_inbox import durable_settings, restart, stored_before_the_crash  # noqa: F401 (fixture)
+from bot.models import InboxEvent
+from config.db import close_database, open_database
+from config.services import SERVICES
 from tests.bot.test_webhook import post_callback
 from tests.support.org import import_small_org
 from tests.support.wecom import contact_xml
@@ -133,3 +140,75 @@ async def test_a_transfer_is_recorded_as_a_transfer_not_churn(client, services, 
     await services.inbox.drain()
 
     assert (await Fan.get()).loss_source == "transferred"
+
+
+async def crashed_mid_send(settings, fake_wecom, code: str) -> None:
+    """The process stored the event, claimed the invite row for sending, and died."""
+    await import_small_org_into(settings)
+    stale = datetime.now(UTC) - timedelta(seconds=10)
+    xml = contact_xml("add_external_contact", "zhangsan", "wmCUST1", WelcomeCode=code)
+    await stored_before_the_crash(settings, xml, status=InboxStatus.PROCESSING, claimed_at=stale, attempts=1)
+    await open_database(settings.database_url)
+    event_key = (await InboxEvent.get()).dedup_key
+    await OutboxMessage.create(
+        key=f"welcome:{event_key}", api=WELCOME, status=OutboxStatus.SENDING, claimed_at=stale, attempts=1,
+        not_before=stale, created_at=stale,
+        payload={"welcome_code": code, "text": "您好", "link_title": "注册会员", "link_url": "https://m.example/r?guide=zhangsan",
+                 "guide": "zhangsan"},
+    )  # fmt: skip
+    await close_database()
+
+
+async def import_small_org_into(settings) -> None:
+    await open_database(settings.database_url)
+    await import_small_org()
+    await close_database()
+
+
+async def after_restart(aiohttp_client, settings):
+    client = await restart(aiohttp_client, settings)
+    await client.app[SERVICES].outbox.drain()
+    return client
+
+
+async def test_an_invite_whose_sender_died_before_sending_goes_out_after_a_quick_restart(
+    aiohttp_client, durable_settings, fake_wecom
+):
+    code = fake_wecom.issue_welcome_code()
+    await crashed_mid_send(durable_settings, fake_wecom, code)
+
+    await after_restart(aiohttp_client, durable_settings)
+
+    [welcome] = fake_wecom.calls_to(WELCOME)
+    assert welcome.json["welcome_code"] == code
+    assert (await OutboxMessage.get(api=WELCOME)).status == OutboxStatus.SENT
+    assert fake_wecom.messages_to("zhangsan") == []
+
+
+async def test_an_invite_delivered_just_before_the_crash_counts_as_sent_and_is_not_forwarded(
+    aiohttp_client, durable_settings, fake_wecom
+):
+    code = fake_wecom.issue_welcome_code()
+    fake_wecom.use_welcome_code(code)
+    await crashed_mid_send(durable_settings, fake_wecom, code)
+
+    client = await after_restart(aiohttp_client, durable_settings)
+
+    assert (await OutboxMessage.get(api=WELCOME)).status == OutboxStatus.SENT
+    assert client.app[SERVICES].metrics.invites.labels(outcome="sent")._value.get() == 1
+    assert fake_wecom.messages_to("zhangsan") == []
+
+
+async def test_when_the_code_expired_during_the_crash_the_guide_forwards_the_link_once(
+    aiohttp_client, durable_settings, fake_wecom
+):
+    code = fake_wecom.issue_welcome_code(age=25)
+    await crashed_mid_send(durable_settings, fake_wecom, code)
+
+    client = await after_restart(aiohttp_client, durable_settings)
+    await client.app[SERVICES].inbox.resume()
+    await client.app[SERVICES].outbox.drain()
+
+    [message] = fake_wecom.messages_to("zhangsan")
+    assert "已过期" in message["text"]["content"]
+    assert "guide=zhangsan" in message["text"]["content"]

@@ -188,3 +188,28 @@ async def test_redis_down_mid_send_leaves_the_row_to_retry(outbox, fake_wecom, c
     clock.advance(minutes=1)
     await outbox.drain()
     assert len(fake_wecom.messages_to("zhangsan")) == 1
+
+
+async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(
+    outbox, fake_wecom
+):
+    fake_wecom.delays["message/send"] = 0.2
+    await outbox.enqueue_message("reply:first", ["zhangsan"], HELLO)
+    sender = asyncio.create_task(outbox.run(poll_interval=3600))
+    try:
+        await until(lambda: fake_wecom.calls_to("message/send"))
+
+        await outbox.enqueue_message("reply:second", ["lisi"], HELLO)
+
+        await until(lambda: fake_wecom.messages_to("lisi"))
+    finally:
+        sender.cancel()
+
+
+async def until(condition, seconds: float = 5.0) -> None:
+    """Wait for the sender's own loop (no test drives it) to bring `condition` about."""
+    for _ in range(int(seconds / 0.01)):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the sender did not get there in time")

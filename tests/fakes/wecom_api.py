@@ -62,6 +62,10 @@ class FakeWeCom:
         self._welcome_codes[code] = self.clock() - age
         return code
 
+    def use_welcome_code(self, code: str) -> None:
+        """As if a welcome message had gone out with `code` (say, just before our process died)."""
+        self._used_codes.add(code)
+
     def expire_tokens(self) -> None:
         self._tokens = {token: 0.0 for token in self._tokens}
 
