@@ -66,6 +66,10 @@ class FakeWeCom:
         """As if a welcome message had gone out with `code` (say, just before our process died)."""
         self._used_codes.add(code)
 
+    def welcome_codes_used(self, codes: list[str]) -> int:
+        """How many of `codes` carried a welcome message (each can carry one at most)."""
+        return len(self._used_codes.intersection(codes))
+
     def expire_tokens(self) -> None:
         self._tokens = {token: 0.0 for token in self._tokens}
 
