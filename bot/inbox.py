@@ -164,7 +164,7 @@ class Inbox:
             result = await self._dispatcher.feed(event, inbox_key=stored.dedup_key)
             if isinstance(result, Reply) and _from_a_person(event):
                 await self._outbox.enqueue_message(
-                    f"reply:{stored.dedup_key}", [event.from_user], result.message_body()
+                    f"reply:{stored.dedup_key}", [event.from_user], result.message_body(), answer=True
                 )
             elif result is UNHANDLED:
                 log.debug("no handler for %s event (inbox row %s)", event.kind, stored.id)
@@ -204,7 +204,7 @@ class Inbox:
         """A guide who wrote something hears once that it is delayed, and once if it is given up."""
         if isinstance(stored.event, TextMessage) and _from_a_person(stored.event):
             await self._outbox.enqueue_message(
-                f"{what}:{stored.dedup_key}", [stored.event.from_user], Reply.text(text).message_body()
+                f"{what}:{stored.dedup_key}", [stored.event.from_user], Reply.text(text).message_body(), answer=True
             )
 
 

@@ -102,15 +102,19 @@ class Outbox:
         self._wake.set()
         return row
 
-    async def enqueue_message(self, key: str, touser: list[str], body: dict) -> list[OutboxMessage]:
-        """message/send to any number of members, one row per 1000 (WeCom's cap per call)."""
+    async def enqueue_message(
+        self, key: str, touser: list[str], body: dict, *, answer: bool = False
+    ) -> list[OutboxMessage]:
+        """message/send to any number of members, one row per 1000 (WeCom's cap per call).
+
+        `answer`: this answers what the member just wrote, so it may use the budget that
+        pushes leave free (SendBudget's headroom) and is not held back behind them.
+        """
         chunks = [touser[i : i + MAX_USERS_PER_SEND] for i in range(0, len(touser), MAX_USERS_PER_SEND)]
-        if len(chunks) == 1:
-            return [await self.enqueue(key, MESSAGE_SEND, {"touser": chunks[0], "body": body})]
-        return [
-            await self.enqueue(f"{key}#{n}", MESSAGE_SEND, {"touser": chunk, "body": body})
-            for n, chunk in enumerate(chunks, 1)
-        ]
+        payloads = [{"touser": chunk, "body": body, **({"answer": True} if answer else {})} for chunk in chunks]
+        if len(payloads) == 1:
+            return [await self.enqueue(key, MESSAGE_SEND, payloads[0])]
+        return [await self.enqueue(f"{key}#{n}", MESSAGE_SEND, payload) for n, payload in enumerate(payloads, 1)]
 
     async def send_now(self, row: OutboxMessage) -> Delivery:
         """Send an urgent row in the caller's task; a row another live sender holds (or sent) is left alone."""
@@ -236,14 +240,16 @@ class Outbox:
     async def _within_budget(self, row: OutboxMessage) -> list[str]:
         """The row's members who may still be messaged now; the rest move to a later row."""
         now = self._clock()
-        reservation = await self._budget.reserve(row.payload["touser"], now, tag=f"{row.id}:{row.attempts}")
+        reservation = await self._budget.reserve(
+            row.payload["touser"], now, tag=f"{row.id}:{row.attempts}", answer=row.payload.get("answer", False)
+        )
         if not reservation.allowed:
             raise Deferred(reservation.retry_after)
         if reservation.refused:
             await self.enqueue(
                 f"{row.key}/later{row.attempts}",
                 MESSAGE_SEND,
-                {"touser": reservation.refused, "body": row.payload["body"]},
+                {**row.payload, "touser": reservation.refused},
                 not_before=now + reservation.retry_after,
             )
             row.payload = {**row.payload, "touser": reservation.allowed}

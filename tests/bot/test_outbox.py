@@ -67,7 +67,7 @@ async def test_a_message_to_2500_guides_goes_out_in_three_calls_of_at_most_1000(
 
 async def test_the_31st_message_in_a_minute_waits_and_nothing_is_dropped(outbox, fake_wecom, clock):
     for n in range(31):
-        await outbox.enqueue_message(f"reply:{n}", ["zhangsan"], Reply.text(f"第{n}条").message_body())
+        await outbox.enqueue_message(f"reply:{n}", ["zhangsan"], Reply.text(f"第{n}条").message_body(), answer=True)
 
     await outbox.drain()
     assert len(fake_wecom.messages_to("zhangsan")) == 30
@@ -83,7 +83,7 @@ async def test_the_31st_message_in_a_minute_waits_and_nothing_is_dropped(outbox,
 
 async def test_members_over_budget_are_split_off_and_the_rest_sent_now(outbox, fake_wecom, clock):
     for n in range(30):
-        await outbox.enqueue_message(f"reply:{n}", ["busy"], HELLO)
+        await outbox.enqueue_message(f"reply:{n}", ["busy"], HELLO, answer=True)
     await outbox.drain()
 
     await outbox.enqueue_message("notice", ["busy", "idle"], HELLO)
@@ -213,3 +213,18 @@ async def until(condition, seconds: float = 5.0) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the sender did not get there in time")
+
+
+async def test_pushes_leave_headroom_so_a_guides_answer_is_not_held_behind_them(outbox, fake_wecom, clock):
+    for n in range(30):
+        await outbox.enqueue_message(f"card:{n}", ["zhangsan"], HELLO)
+    await outbox.drain()
+    pushed = len(fake_wecom.messages_to("zhangsan"))
+
+    await outbox.enqueue_message("reply:1", ["zhangsan"], Reply.text("金币余额：12").message_body(), answer=True)
+    await outbox.drain()
+
+    assert pushed == 25
+    assert fake_wecom.messages_to("zhangsan")[-1]["text"]["content"] == "金币余额：12"
+    assert await OutboxMessage.filter(status=OutboxStatus.PENDING).count() == 5
+    assert fake_wecom.dropped == []
