@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 
 class Lease:
-    def __init__(self, model: type[Model], held_status: str, duration: timedelta, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, model: type[Model], held_status: str, duration: timedelta, clock: Callable[[], datetime]
+    ) -> None:
         self._model = model
         self._held_status = held_status
         self.duration = duration
@@ -38,9 +40,7 @@ class Lease:
 
     async def renew(self) -> None:
         if self._held:
-            await self._model.filter(id__in=list(self._held), status=self._held_status).update(
-                claimed_at=self._clock()
-            )
+            await self._model.filter(id__in=list(self._held), status=self._held_status).update(claimed_at=self._clock())
 
     async def keep_fresh(self) -> None:
         while True:

@@ -19,7 +19,9 @@ class BotMetrics:
         )
         self.inbox_pending = Gauge("guidebot_inbox_pending", "Stored callbacks not yet handled", registry=self.registry)
         self.inbox_retries = Counter(
-            "guidebot_inbox_retries", "Handlings that failed and were put back for a retry", ["kind"],
+            "guidebot_inbox_retries",
+            "Handlings that failed and were put back for a retry",
+            ["kind"],
             registry=self.registry,
         )
         self.inbox_dead_letters = Counter(

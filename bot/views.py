@@ -27,7 +27,10 @@ class ReplayOut(BaseModel):
 async def list_inbox_dead_letters(request: web.Request) -> web.Response:
     rows = await request.app[SERVICES].inbox.dead_letters()
     return json_ok(
-        [DeadLetterOut(id=r.id, kind=r.kind, attempts=r.attempts, error=r.error, created_at=r.received_at) for r in rows]
+        [
+            DeadLetterOut(id=r.id, kind=r.kind, attempts=r.attempts, error=r.error, created_at=r.received_at)
+            for r in rows
+        ]
     )
 
 
@@ -41,7 +44,10 @@ async def replay_inbox_dead_letter(request: web.Request) -> web.Response:
 async def list_outbox_dead_letters(request: web.Request) -> web.Response:
     rows = await request.app[SERVICES].outbox.dead_letters()
     return json_ok(
-        [DeadLetterOut(id=r.id, kind=r.api, attempts=r.attempts, error=r.last_error, created_at=r.created_at) for r in rows]
+        [
+            DeadLetterOut(id=r.id, kind=r.api, attempts=r.attempts, error=r.last_error, created_at=r.created_at)
+            for r in rows
+        ]
     )
 
 

@@ -99,6 +99,14 @@ def settings(clean_database: str, redis_url: str, redis: Redis, fake_wecom: Fake
 
 
 @pytest.fixture
+def durable_settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The test database, on disk when it would otherwise vanish with the process (crash and restart specs)."""
+    if settings.database_url == "sqlite://:memory:":
+        return settings.model_copy(update={"database_url": f"sqlite://{tmp_path / 'crash.sqlite3'}"})
+    return settings
+
+
+@pytest.fixture
 async def client(aiohttp_client, settings: Settings):
     """The whole app over HTTP, wired to the fake WeCom API."""
     return await aiohttp_client(create_app(settings))

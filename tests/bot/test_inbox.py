@@ -12,40 +12,14 @@ import pytest
 from bot.events import dedup_key, parse_event
 from bot.inbox import GAVE_UP, MAX_ATTEMPTS, STILL_TRYING
 from bot.models import InboxEvent, InboxStatus
-from config.app import create_app
-from config.db import close_database, open_database
-from config.services import SERVICES
 from fans.models import Fan
 from tests.bot.test_webhook import post_callback
 from tests.conftest import HQ_TOKEN
+from tests.support.crash import restart, stored_before_the_crash
 from tests.support.org import import_small_org
 from tests.support.wecom import contact_xml, text_xml
 
 WELCOME = "externalcontact/send_welcome_msg"
-
-
-@pytest.fixture
-def durable_settings(settings, tmp_path):
-    """The test database, on disk when it would otherwise vanish with the process."""
-    if settings.database_url == "sqlite://:memory:":
-        return settings.model_copy(update={"database_url": f"sqlite://{tmp_path / 'crash.sqlite3'}"})
-    return settings
-
-
-async def stored_before_the_crash(settings, xml: str, **fields) -> None:
-    """What the inbox holds when the process died right after the ack."""
-    event = parse_event(xml)
-    await open_database(settings.database_url)
-    await InboxEvent.create(
-        dedup_key=dedup_key(event, xml), kind=event.kind, payload=xml, received_at=datetime.now(UTC), **fields
-    )
-    await close_database()
-
-
-async def restart(aiohttp_client, settings):
-    client = await aiohttp_client(create_app(settings))
-    await client.app[SERVICES].inbox.drain()
-    return client
 
 
 def new_friend(fake_wecom) -> str:
@@ -92,8 +66,6 @@ async def test_a_handled_event_is_not_handled_again_after_a_restart(aiohttp_clie
     await restart(aiohttp_client, durable_settings)
 
     assert len(fake_wecom.calls_to(WELCOME)) == 1
-
-
 
 
 async def test_a_claim_a_dead_process_left_is_taken_back_while_the_service_runs(client, services, fake_wecom):

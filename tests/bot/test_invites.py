@@ -1,18 +1,16 @@
 """A customer adds a guide: the membership invite goes out as the guide's welcome message, once."""
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from datetime import UTC, datetime, timedelta
-
-from bot.models import InboxStatus, OutboxMessage, OutboxStatus
-from fans.models import Fan
-from tests.bot.test_inbox import durable_settings, restart, stored_before_the_crash  # noqa: F401 (fixture)
-from bot.models import InboxEvent
+from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
 from config.db import close_database, open_database
 from config.services import SERVICES
+from fans.models import Fan
 from tests.bot.test_webhook import post_callback
+from tests.support.crash import restart, stored_before_the_crash
 from tests.support.org import import_small_org
 from tests.support.wecom import contact_xml
 

@@ -190,9 +190,7 @@ async def test_redis_down_mid_send_leaves_the_row_to_retry(outbox, fake_wecom, c
     assert len(fake_wecom.messages_to("zhangsan")) == 1
 
 
-async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(
-    outbox, fake_wecom
-):
+async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(outbox, fake_wecom):
     fake_wecom.delays["message/send"] = 0.2
     await outbox.enqueue_message("reply:first", ["zhangsan"], HELLO)
     sender = asyncio.create_task(outbox.run(poll_interval=3600))

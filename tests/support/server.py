@@ -44,7 +44,9 @@ class ServedGuidebot:
             "WECOM_ENCODING_AES_KEY": wecom.AES_KEY,
             "WECOM_API_BASE": wecom_api_base,
         }
-        self.database_url = database_url if database_url != "sqlite://:memory:" else f"sqlite://{var_dir / 'guidebot.sqlite3'}"
+        self.database_url = (
+            database_url if database_url != "sqlite://:memory:" else f"sqlite://{var_dir / 'guidebot.sqlite3'}"
+        )
         self.process: subprocess.Popen | None = None
         self.output = ""
 
