@@ -20,6 +20,7 @@ be durable before the ack.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -109,6 +110,8 @@ class Inbox:
                 await asyncio.sleep(self._poll_interval)
         finally:
             renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
 
     async def resume(self) -> int:
         """Claim and handle every row that is due: retries, stale claims, replays. Returns how many."""

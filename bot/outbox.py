@@ -12,6 +12,7 @@ good, by whichever path (e.g. to ask the guide to forward an invite by hand).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -145,6 +146,8 @@ class Outbox:
                     pass
         finally:
             renewing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewing
 
     async def send_due(self) -> int:
         """One pass: take back stale claims, then send every due pending row. Returns rows sent."""

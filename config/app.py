@@ -92,11 +92,11 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     if settings.sending_enabled:
         loops.append(asyncio.create_task(services.outbox.run()))
     yield
-    await services.inbox.drain()
     for loop in loops:
         loop.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await loop
+    await services.inbox.drain()
 
 
 async def seed_demo_if_empty() -> None:

@@ -249,3 +249,17 @@ async def test_a_long_message_id_retried_is_still_one_message(client):
         await client.post(f"/wecom/callback?{query}", data=body)
 
     assert await InboxEvent.all().count() == 1
+
+
+async def test_a_callback_the_database_cannot_store_is_not_acknowledged_so_wecom_retries(
+    client, services, monkeypatch
+):
+    async def database_down(xml, event):
+        raise ConnectionRefusedError("database is down")
+
+    monkeypatch.setattr(services.inbox, "store", database_down)
+
+    response = await post_callback(client, text_xml("zhangsan", "帮助"))
+
+    assert response.status == 503
+    assert services.metrics.callbacks.labels(outcome="not_stored")._value.get() == 1
