@@ -46,7 +46,7 @@ def serve_full(var_dir: str, database_url: str, redis_url: str) -> None:
     settings = wecom.app_settings(
         f"http://127.0.0.1:{FAKE_PORT}",
         var_dir=Path(var_dir),
-        database_url=database_url or f"sqlite://{var_dir}/bench.sqlite3?synchronous=NORMAL",
+        database_url=database_url,  # empty: what `guidebot serve` uses, SQLite under var_dir
         redis_url=redis_url,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=FULL_PORT, print=None, access_log=None)

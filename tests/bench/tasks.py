@@ -116,7 +116,7 @@ async def run(guides: int, friends: int) -> None:
             settings = wecom.app_settings(
                 fake.base_url,
                 var_dir=Path(var_dir),
-                database_url=f"sqlite://{var_dir}/bench.sqlite3?synchronous=NORMAL",
+                database_url="",  # what `guidebot serve` uses: SQLite under var_dir, the shipped pragmas
                 demo_data=False,
             )
             async with TestClient(TestServer(create_app(settings))) as client:
