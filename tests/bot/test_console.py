@@ -41,7 +41,9 @@ async def run_console(settings: Settings, *lines: str, userid: str | None = None
 async def test_with_no_arguments_it_speaks_as_a_demo_guide_and_says_who_and_where(console_settings):
     greeting, _, coins = await run_console(console_settings, "金币")
 
-    assert greeting.startswith(f"你现在是导购 {FIRST.name}（{FIRST.userid}），{STORE_NAMES[FIRST.store]}（{FIRST.store}）")
+    assert greeting.startswith(
+        f"你现在是导购 {FIRST.name}（{FIRST.userid}），{STORE_NAMES[FIRST.store]}（{FIRST.store}）"
+    )
     assert coins == "金币余额：0"
 
 
