@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 INVITE_URL_FIELDS = {"guide", "store", "state"}
@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"
 
-    public_url: str = "http://localhost:8080"
+    public_url: str = ""  # unset: http://HOST:PORT (0.0.0.0 shown as 127.0.0.1); see _public_url_default
     invite_url: str = "https://member.example.com/register?guide={guide}&store={store}&state={state}"
     invite_text: str = DEFAULT_INVITE_TEXT
 
@@ -59,7 +59,9 @@ class Settings(BaseSettings):
 
     @field_validator("wecom_api_base", "invite_url", "public_url")
     @classmethod
-    def _is_http_url(cls, value: str) -> str:
+    def _is_http_url(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "public_url" and not value:
+            return value
         if not re.match(r"https?://[^\s/]+", value):
             raise ValueError("must start with http:// or https://")
         return value
@@ -95,6 +97,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("must be a sqlite:// or postgres:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _public_url_default(self) -> Settings:
+        """Unset PUBLIC_URL follows HOST and PORT, so share links name the port the service listens on.
+
+        A wildcard HOST (0.0.0.0, ::) is no address to visit; 127.0.0.1 reaches this machine.
+        """
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+            self.public_url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        return self
 
     @model_validator(mode="after")
     def _wecom_groups_complete(self) -> Settings:

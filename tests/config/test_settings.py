@@ -70,3 +70,28 @@ def test_a_receive_only_setup_needs_no_secret(monkeypatch):
     settings = load_settings()
 
     assert settings.callback_enabled and not settings.sending_enabled
+
+
+@pytest.fixture
+def no_public_url(monkeypatch):
+    for name in ("PUBLIC_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_share_links_follow_the_port_when_public_url_is_unset(monkeypatch, no_public_url):
+    monkeypatch.setenv("PORT", "8181")
+
+    assert load_settings().public_url == "http://127.0.0.1:8181"
+
+
+def test_share_links_use_a_host_that_is_an_address(monkeypatch, no_public_url):
+    monkeypatch.setenv("HOST", "10.1.2.3")
+
+    assert load_settings().public_url == "http://10.1.2.3:8080"
+
+
+def test_public_url_when_set_is_used_as_given(monkeypatch, no_public_url):
+    monkeypatch.setenv("PUBLIC_URL", "https://guide.example.com")
+    monkeypatch.setenv("PORT", "8181")
+
+    assert load_settings().public_url == "https://guide.example.com"
