@@ -23,7 +23,8 @@ def _template_fields(template: str) -> set[str]:
 class Settings(BaseSettings):
     """Every knob of the service; the names are the environment variables (upper case)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`WECOM_AGENT_ID=` as in .env.example) means the default, as the example file says.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     var_dir: Path = Path("var")
     database_url: str = ""

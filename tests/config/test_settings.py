@@ -1,5 +1,8 @@
 """Start-up configuration: one clear line naming the variable, never a traceback or a secret."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from config.cli import main
@@ -95,3 +98,12 @@ def test_public_url_when_set_is_used_as_given(monkeypatch, no_public_url):
     monkeypatch.setenv("PORT", "8181")
 
     assert load_settings().public_url == "https://guide.example.com"
+
+
+def test_a_fresh_copy_of_env_example_starts_with_the_defaults(tmp_path, no_public_url):
+    shutil.copy(Path(__file__).parents[2] / ".env.example", tmp_path / ".env")
+
+    settings = load_settings()
+
+    assert (settings.wecom_agent_id, settings.database_url, settings.public_url) == (None, "", "http://127.0.0.1:8080")
+    assert not settings.sending_enabled
