@@ -1,7 +1,8 @@
 """Task benchmark: publishing to 50,000 guides, and new friends turned into progress and coins.
 
-In one process: the whole app (SQLite WAL + embedded Redis in a temp dir) on a test server,
-the fake WeCom API on another. Prints figures; asserts nothing. Run with `make bench-tasks`.
+In one process: the whole app (SQLite as `guidebot serve` ships it, and embedded Redis, in a
+temp dir) on a test server, the fake WeCom API on another. Prints figures; asserts nothing.
+Run with `make bench` (after the callback benchmark) or `python -m tests.bench.tasks`.
 """
 
 from __future__ import annotations
