@@ -68,7 +68,7 @@ async def _pick_guide(userid: str | None) -> Guide | None:
 
 async def _whoami(guide: Guide | None, userid: str | None) -> str:
     if guide is not None:
-        return f"你现在是导购 {guide.name}（{guide.userid}），{guide.store.name}（{guide.store.code}）。换人：--as 其他 UserID。"
+        return f"你现在是导购 {guide.name}（{guide.userid}），{guide.store.name}（{guide.store.code}）。换人：make console AS=UserID（或 --as UserID）。"
     examples = "、".join(await Guide.all().order_by("id").limit(3).values_list("userid", flat=True))
     return f"注意：{userid} 不在导购名单中，机器人会把你当作陌生人。名单里的导购例如：{examples}。"
 

