@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each fixed-rate step")
     parser.add_argument("--rates", default="100,200,300,500", help="offered callbacks per second")
-    parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir, as `guidebot serve` ships it (config.db.SQLITE_PRAGMAS)")
+    parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir, as guidebot serve ships it")
     parser.add_argument("--redis-url", default="", help="default: embedded Redis in a temp dir")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")
