@@ -139,9 +139,11 @@ async def test_quitting_the_console_leaves_the_running_servers_redis_alone(env):
 
         assert "金币余额：0" in output
         assert await healthz(env) == 200
-        assert await answers(socket_in(Path(env["VAR_DIR"])))
+        socket_file = socket_in(Path(env["VAR_DIR"]))
+        assert await answers(socket_file)
     finally:
-        await stop(server)
+        log = await stop(server)
+    assert not await answers(socket_file), f"the server stops the Redis it started; its log:\n{log}"
 
 
 async def test_a_server_started_after_the_console_keeps_redis_when_the_console_quits(env):
