@@ -2,6 +2,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make console AS=lisi` picks the guide; AS is also make's built-in name for the assembler.
+ifeq ($(origin AS),default)
+AS :=
+endif
 
 .PHONY: install run test bench console migrations
 
@@ -23,8 +27,8 @@ bench: install  ## throughput and latency figures, printed (not a test)
 	$(BIN)/python -m tests.bench.callbacks
 	$(BIN)/python -m tests.bench.tasks
 
-console: install  ## chat with the bot as a guide, without WeCom
-	$(BIN)/python -m bot.console
+console: install  ## chat with the bot as a guide, without WeCom (AS=userid picks the guide)
+	$(BIN)/python -m bot.console $(if $(AS),--as $(AS))
 
 migrations: install  ## write a migration after changing models
 	$(BIN)/tortoise -c config.db.TORTOISE_ORM makemigrations guidebot

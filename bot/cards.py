@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from bot.outbox import MAX_USERS_PER_SEND, Outbox
 from bot.replies import Reply
-from tasks.models import Task, TaskKind
+from tasks.models import Task, TaskKind, TaskMetric
 from tasks.rules import format_units
 
 UPDATE_TEMPLATE_CARD = "message/update_template_card"
 KIND_LABEL = {TaskKind.ADD_FANS: "吸粉任务", TaskKind.SHARE_POST: "转发任务", TaskKind.SALES_TARGET: "业绩任务"}
 DONE_BUTTON = {TaskKind.SHARE_POST: "已转发"}
+BONUS_UNIT = {
+    TaskMetric.FANS: "位粉丝",
+    TaskMetric.SHARES: "次转发",
+    TaskMetric.VISITORS: "位访客",
+    TaskMetric.AMOUNT: "元",
+    TaskMetric.ORDERS: "单",
+}
 
 
 class OutboxNotifier:
@@ -39,6 +46,12 @@ class WeComTaskCards:
                 {"msgtype": "template_card", "template_card": card},
             )
 
+    async def send_cancellation(self, task: Task, userids: list[str]) -> None:
+        """One line to every guide of the task, one message/send per 1000, once per task."""
+        await self._outbox.enqueue_message(
+            f"task-cancelled:{task.id}", userids, Reply.text(cancellation_text(task)).message_body()
+        )
+
     async def mark_card_done(self, userid: str, response_code: str) -> None:
         await self._outbox.enqueue(
             f"card-done:{response_code}",
@@ -52,9 +65,23 @@ class WeComTaskCards:
         )
 
 
+def reward_line(task: Task) -> str:
+    """`50 金币，超出每单位 +5，最多 +100`: the reward at target, the bonus per unit above it and its cap."""
+    line = f"{task.reward_coins} 金币"
+    if task.bonus_per_unit:
+        line += f"，超出每{BONUS_UNIT[task.metric]} +{task.bonus_per_unit}"
+        if task.bonus_cap is not None:
+            line += f"，最多 +{task.bonus_cap}"
+    return line
+
+
+def cancellation_text(task: Task) -> str:
+    return f"任务「{task.title}」已取消，不用再做了。已经得到的金币照常保留。"
+
+
 def task_card(task: Task, card_id: str) -> dict:
     """A button_interaction template card for the task."""
-    reward = f"{task.reward_coins} 金币" + (f"，超出每单位 +{task.bonus_per_unit}" if task.bonus_per_unit else "")
+    reward = reward_line(task)
     return {
         "card_type": "button_interaction",
         "source": {"desc": "总部任务"},

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -17,6 +19,8 @@ from config.settings import Settings, SettingsError, load_settings
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
 from org.service import OrgImportError, OrgService
+
+log = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,11 +43,38 @@ def main(argv: list[str] | None = None) -> int:
         print(f"guidebot: configuration error: {exc}", file=sys.stderr)
         return 2
     if args.command == "serve":
+        if warning := public_url_warning(settings.public_url):
+            log.warning(warning)
         web.run_app(create_app(settings), host=settings.host, port=settings.port)
         return 0
     if args.command == "import-org":
         return asyncio.run(_import_org(settings, args.file))
     return asyncio.run(_with_database(settings, seed=args.command == "seed-demo"))
+
+
+def public_url_warning(public_url: str) -> str | None:
+    """Why a customer's phone could not open share links under PUBLIC_URL, or None when it looks reachable."""
+    reason = _unreachable_because(urlsplit(public_url).hostname or "")
+    if reason is None:
+        return None
+    return (
+        f"share links point at PUBLIC_URL={public_url}, which customers' phones cannot open ({reason}); "
+        "set PUBLIC_URL to the address customers reach, e.g. https://guide.example.com"
+    )
+
+
+def _unreachable_because(host: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if host == "localhost" or host.endswith((".localhost", ".local")) or "." not in host:
+            return "only this machine or network knows that name"
+        return None
+    if address.is_loopback or address.is_unspecified:
+        return "that is this machine"
+    if not address.is_global:
+        return "that address is not on the internet: a private or reserved network"
+    return None
 
 
 async def _with_database(settings: Settings, *, seed: bool) -> int:

@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 INVITE_URL_FIELDS = {"guide", "store", "state"}
@@ -23,7 +23,8 @@ def _template_fields(template: str) -> set[str]:
 class Settings(BaseSettings):
     """Every knob of the service; the names are the environment variables (upper case)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (`WECOM_AGENT_ID=` as in .env.example) means the default, as the example file says.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     var_dir: Path = Path("var")
     database_url: str = ""
@@ -41,7 +42,7 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"
 
-    public_url: str = "http://localhost:8080"
+    public_url: str = ""  # unset: http://HOST:PORT (0.0.0.0 shown as 127.0.0.1); see _public_url_default
     invite_url: str = "https://member.example.com/register?guide={guide}&store={store}&state={state}"
     invite_text: str = DEFAULT_INVITE_TEXT
 
@@ -59,7 +60,9 @@ class Settings(BaseSettings):
 
     @field_validator("wecom_api_base", "invite_url", "public_url")
     @classmethod
-    def _is_http_url(cls, value: str) -> str:
+    def _is_http_url(cls, value: str, info: ValidationInfo) -> str:
+        if info.field_name == "public_url" and not value:
+            return value
         if not re.match(r"https?://[^\s/]+", value):
             raise ValueError("must start with http:// or https://")
         return value
@@ -95,6 +98,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("must be a sqlite:// or postgres:// URL")
         return value
+
+    @model_validator(mode="after")
+    def _public_url_default(self) -> Settings:
+        """Unset PUBLIC_URL follows HOST and PORT, so share links name the port the service listens on.
+
+        A wildcard HOST (0.0.0.0, ::) is no address to visit; 127.0.0.1 reaches this machine.
+        """
+        if not self.public_url:
+            host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+            self.public_url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        return self
 
     @model_validator(mode="after")
     def _wecom_groups_complete(self) -> Settings:

@@ -22,6 +22,14 @@ class RedemptionError(Exception):
     """Why a redemption cannot happen, in words for the guide."""
 
 
+class RequestKeyReused(RedemptionError):
+    """The request_key is already another guide's (or another gift's) redemption: refused, nothing shown of it."""
+
+    def __init__(self, request_key: str) -> None:
+        super().__init__("这次兑换没有办理：请求编号与另一笔兑换重复。请重新发送「兑换 编号」。")
+        self.request_key = request_key
+
+
 class RewardShop:
     def __init__(self, ledger: CoinLedger) -> None:
         self._ledger = ledger
@@ -33,10 +41,14 @@ class RewardShop:
         return [item for item in items if _on_offer(item, now)]
 
     async def redeem(self, guide_userid: str, item_id: int, request_key: str) -> Redemption:
-        """Take one of the item and its price in coins; the same request_key again returns the first result."""
+        """Take one of the item and its price in coins; the same request again returns the first result.
+
+        A request_key names one guide's request for one gift: reused by another guide or for
+        another gift, it raises RequestKeyReused rather than answer with someone else's redemption.
+        """
         existing = await Redemption.get_or_none(request_key=request_key).select_related("item")
         if existing:
-            return existing
+            return _same_request(existing, guide_userid, item_id)
         now = datetime.now(UTC)
         try:
             async with in_transaction():
@@ -64,7 +76,8 @@ class RewardShop:
                 await item.save(update_fields=["stock"])
                 return redemption
         except IntegrityError:
-            return await Redemption.get(request_key=request_key).select_related("item")
+            existing = await Redemption.get(request_key=request_key).select_related("item")
+            return _same_request(existing, guide_userid, item_id)
 
     async def move(self, redemption_id: int, status: RedemptionStatus) -> Redemption:
         """pending → shipped → delivered, or cancelled (coins refunded, stock returned)."""
@@ -87,6 +100,12 @@ class RewardShop:
                 )
                 await RewardItem.filter(id=redemption.item_id).update(stock=F("stock") + 1)
             return redemption
+
+
+def _same_request(redemption: Redemption, guide_userid: str, item_id: int) -> Redemption:
+    if (redemption.guide_userid, redemption.item_id) != (guide_userid, item_id):
+        raise RequestKeyReused(redemption.request_key)
+    return redemption
 
 
 def _on_offer(item: RewardItem, now: datetime) -> bool:

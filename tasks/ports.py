@@ -11,3 +11,6 @@ class TaskCardSender(Protocol):
 
     async def mark_card_done(self, userid: str, response_code: str) -> None:
         """Turn the card a guide tapped into a finished one."""
+
+    async def send_cancellation(self, task: Task, userids: list[str]) -> None:
+        """Tell these guides, once per task, that the task is cancelled."""

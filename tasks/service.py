@@ -119,10 +119,19 @@ class TaskService:
         return await self._task(task_id)
 
     async def cancel(self, task_id: int) -> Task:
+        """Stop the task; every guide it was assigned to is told once (a draft had no one to tell)."""
         task = await self._task(task_id)
-        await Task.filter(id=task.id, status__in=[TaskStatus.DRAFT, TaskStatus.PUBLISHED]).update(
-            status=TaskStatus.CANCELLED, cancelled_at=self._clock()
-        )
+        async with in_transaction():
+            cancelled = await Task.filter(id=task.id, status__in=[TaskStatus.DRAFT, TaskStatus.PUBLISHED]).update(
+                status=TaskStatus.CANCELLED, cancelled_at=self._clock()
+            )
+            guides = (
+                await TaskAssignment.filter(task_id=task.id)
+                .order_by("guide_userid")
+                .values_list("guide_userid", flat=True)
+            )
+            if cancelled and guides:
+                await self._cards.send_cancellation(await self._task(task_id), list(guides))
         return await self._task(task_id)
 
     async def summaries(self) -> list[TaskOut]:

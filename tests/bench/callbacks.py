@@ -46,7 +46,7 @@ def serve_full(var_dir: str, database_url: str, redis_url: str) -> None:
     settings = wecom.app_settings(
         f"http://127.0.0.1:{FAKE_PORT}",
         var_dir=Path(var_dir),
-        database_url=database_url or f"sqlite://{var_dir}/bench.sqlite3?synchronous=NORMAL",
+        database_url=database_url,  # empty: what `guidebot serve` uses, SQLite under var_dir
         redis_url=redis_url,
     )
     web.run_app(create_app(settings), host="127.0.0.1", port=FULL_PORT, print=None, access_log=None)
@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each fixed-rate step")
     parser.add_argument("--rates", default="100,200,300,500", help="offered callbacks per second")
-    parser.add_argument("--database-url", default="", help="default: SQLite (WAL, synchronous=NORMAL) in a temp dir")
+    parser.add_argument("--database-url", default="", help="default: SQLite in a temp dir, as guidebot serve ships it")
     parser.add_argument("--redis-url", default="", help="default: embedded Redis in a temp dir")
     args = parser.parse_args()
     context = multiprocessing.get_context("spawn")

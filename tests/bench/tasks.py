@@ -1,7 +1,8 @@
 """Task benchmark: publishing to 50,000 guides, and new friends turned into progress and coins.
 
-In one process: the whole app (SQLite WAL + embedded Redis in a temp dir) on a test server,
-the fake WeCom API on another. Prints figures; asserts nothing. Run with `make bench-tasks`.
+In one process: the whole app (SQLite as `guidebot serve` ships it, and embedded Redis, in a
+temp dir) on a test server, the fake WeCom API on another. Prints figures; asserts nothing.
+Run with `make bench` (after the callback benchmark) or `python -m tests.bench.tasks`.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ async def run(guides: int, friends: int) -> None:
             settings = wecom.app_settings(
                 fake.base_url,
                 var_dir=Path(var_dir),
-                database_url=f"sqlite://{var_dir}/bench.sqlite3?synchronous=NORMAL",
+                database_url="",  # what `guidebot serve` uses: SQLite under var_dir, the shipped pragmas
                 demo_data=False,
             )
             async with TestClient(TestServer(create_app(settings))) as client:

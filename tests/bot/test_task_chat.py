@@ -122,7 +122,7 @@ async def test_the_go_button_gives_the_material_and_a_tracked_link(services, org
     reply = await tap(services, f"go:{task.id}")
 
     assert "新品上市，到店有礼" in reply
-    assert "http://localhost:8080/s/" in reply
+    assert "http://127.0.0.1:8080/s/" in reply  # PUBLIC_URL unset: http://HOST:PORT
 
 
 async def test_a_button_on_a_closed_task_is_answered_politely_without_progress(services, org):

@@ -2,12 +2,14 @@
 
 import asyncio
 import json
+import logging
 import os
 
 import pytest
 from tortoise import Tortoise
 
-from config.cli import main
+import config.cli
+from config.cli import main, public_url_warning
 from config.db import open_database
 from org.models import Guide
 from tests.support.org import SMALL_ORG
@@ -61,3 +63,44 @@ def test_import_org_of_a_broken_file_says_so_and_fails(workdir, capsys):
 
     assert main(["import-org", str(roster)]) == 1
     assert "not a valid organisation file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8181", "http://localhost:8080", "http://0.0.0.0:8080", "http://192.168.1.20:8080",
+     "http://203.0.113.7:8080", "http://[::1]:8080", "http://shop-server:8080"],
+)  # fmt: skip
+def test_a_public_url_customers_cannot_open_is_named_in_a_warning(url):
+    assert f"PUBLIC_URL={url}, which customers' phones cannot open" in public_url_warning(url)
+
+
+@pytest.mark.parametrize("url", ["https://guide.example.com", "http://1.2.3.4:8080"])
+def test_a_public_address_raises_no_warning(url):
+    assert public_url_warning(url) is None
+
+
+@pytest.fixture
+def served_with(monkeypatch, workdir):
+    """Runs `guidebot serve` up to the point of listening; returns the warnings it logged."""
+    for name in ("PUBLIC_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config.cli.web, "run_app", lambda app, **kwargs: None)
+
+    def serve(caplog, **env: str) -> list[str]:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        with caplog.at_level(logging.WARNING, logger="config.cli"):
+            assert main(["serve"]) == 0
+        return [r.getMessage() for r in caplog.records if r.name == "config.cli"]
+
+    return serve
+
+
+def test_serve_warns_once_when_share_links_point_at_this_machine(served_with, caplog):
+    [warning] = served_with(caplog, PORT="8181")
+
+    assert "PUBLIC_URL=http://127.0.0.1:8181" in warning
+
+
+def test_serve_says_nothing_of_a_public_url_customers_can_open(served_with, caplog):
+    assert served_with(caplog, PUBLIC_URL="https://guide.example.com") == []

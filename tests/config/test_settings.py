@@ -1,5 +1,8 @@
 """Start-up configuration: one clear line naming the variable, never a traceback or a secret."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from config.cli import main
@@ -70,3 +73,37 @@ def test_a_receive_only_setup_needs_no_secret(monkeypatch):
     settings = load_settings()
 
     assert settings.callback_enabled and not settings.sending_enabled
+
+
+@pytest.fixture
+def no_public_url(monkeypatch):
+    for name in ("PUBLIC_URL", "HOST", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_share_links_follow_the_port_when_public_url_is_unset(monkeypatch, no_public_url):
+    monkeypatch.setenv("PORT", "8181")
+
+    assert load_settings().public_url == "http://127.0.0.1:8181"
+
+
+def test_share_links_use_a_host_that_is_an_address(monkeypatch, no_public_url):
+    monkeypatch.setenv("HOST", "10.1.2.3")
+
+    assert load_settings().public_url == "http://10.1.2.3:8080"
+
+
+def test_public_url_when_set_is_used_as_given(monkeypatch, no_public_url):
+    monkeypatch.setenv("PUBLIC_URL", "https://guide.example.com")
+    monkeypatch.setenv("PORT", "8181")
+
+    assert load_settings().public_url == "https://guide.example.com"
+
+
+def test_a_fresh_copy_of_env_example_starts_with_the_defaults(tmp_path, no_public_url):
+    shutil.copy(Path(__file__).parents[2] / ".env.example", tmp_path / ".env")
+
+    settings = load_settings()
+
+    assert (settings.wecom_agent_id, settings.database_url, settings.public_url) == (None, "", "http://127.0.0.1:8080")
+    assert not settings.sending_enabled

@@ -6,7 +6,7 @@ import pytest
 
 from rewards.ledger import CoinLedger, InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
-from rewards.redemption import RedemptionError, RewardShop
+from rewards.redemption import RedemptionError, RequestKeyReused, RewardShop
 
 
 @pytest.fixture
@@ -118,3 +118,28 @@ async def test_cancelling_refunds_the_coins_and_returns_the_stock(shop, ledger):
     assert (await RewardItem.get(id=item.id)).stock == 5
     refund = await CoinEntry.get(source_type="redemption_refund")
     assert "退回" in refund.reason
+
+
+async def test_a_request_key_of_another_guide_is_refused_without_showing_their_redemption(shop, ledger):
+    item = await RewardItem.create(name="保温杯", price=200, stock=5)
+    await rich(ledger, "zhangsan")
+    await shop.redeem("zhangsan", item.id, request_key="console:1")
+
+    with pytest.raises(RequestKeyReused) as refused:
+        await shop.redeem("lisi", item.id, request_key="console:1")
+
+    assert "保温杯" not in str(refused.value)
+    assert await Redemption.filter(guide_userid="lisi").count() == 0
+    assert (await RewardItem.get(id=item.id)).stock == 4
+
+
+async def test_a_request_key_reused_for_another_gift_is_refused(shop, ledger):
+    cup = await RewardItem.create(name="保温杯", price=100, stock=5)
+    towel = await RewardItem.create(name="毛巾", price=100, stock=5)
+    await rich(ledger, "zhangsan")
+    await shop.redeem("zhangsan", cup.id, request_key="r1")
+
+    with pytest.raises(RequestKeyReused):
+        await shop.redeem("zhangsan", towel.id, request_key="r1")
+
+    assert await ledger.balance("zhangsan") == 900
