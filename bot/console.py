@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import TextIO
 import aiohttp
 
 from bot.events import TextMessage
+from bot.inbox import GAVE_UP
 from bot.metrics import BotMetrics
 from bot.replies import Reply
 from config.app import seed_demo_if_empty
@@ -24,6 +26,8 @@ from config.redis import open_redis
 from config.services import build_services
 from config.settings import Settings, SettingsError, load_settings
 from org.models import Guide
+
+log = logging.getLogger(__name__)
 
 
 async def chat(settings: Settings, userid: str | None, lines: TextIO, out: TextIO) -> int:
@@ -54,7 +58,12 @@ async def chat(settings: Settings, userid: str | None, lines: TextIO, out: TextI
                     from_user=guide.userid if guide else userid,
                     create_time=datetime.now(UTC),
                 )
-                reply = await services.dispatcher.feed(message, inbox_key=f"console:{run}:{n}")
+                try:
+                    reply = await services.dispatcher.feed(message, inbox_key=f"console:{run}:{n}")
+                except Exception:
+                    # No inbox here to retry it: the guide is asked to send it again, and the console goes on.
+                    log.exception("console message failed")
+                    reply = Reply.text(GAVE_UP)
                 print(reply.content if isinstance(reply, Reply) else "（没有回复）", file=out, flush=True)
         return 0
     finally:

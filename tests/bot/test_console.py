@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 
 from bot.console import chat
+from bot.inbox import GAVE_UP
 from config.db import close_database, open_database
 from config.settings import Settings
 from org.demo import demo_org
@@ -58,6 +59,20 @@ async def test_a_userid_outside_the_directory_is_warned_and_shown_who_is_in_it(c
 
     assert "lisi 不在导购名单中" in greeting and FIRST.userid in greeting
     assert reply.startswith("你还不在导购名单中")
+
+
+async def test_a_message_that_fails_is_answered_with_please_resend_and_the_console_goes_on(
+    console_settings, monkeypatch
+):
+    async def broken(self, guide_userid, limit=5):
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(CoinLedger, "recent", broken)
+
+    _, _, failed, helped, *_ = await run_console(console_settings, "金币", "帮助")
+
+    assert failed == GAVE_UP
+    assert helped.startswith("我是导购助手")
 
 
 async def test_a_guide_without_coins_is_not_told_of_another_guides_redemption_from_an_earlier_run(console_settings):

@@ -251,9 +251,7 @@ async def test_a_long_message_id_retried_is_still_one_message(client):
     assert await InboxEvent.all().count() == 1
 
 
-async def test_a_callback_the_database_cannot_store_is_not_acknowledged_so_wecom_retries(
-    client, services, monkeypatch
-):
+async def test_a_callback_the_database_cannot_store_is_not_acknowledged_so_wecom_retries(client, services, monkeypatch):
     async def database_down(xml, event):
         raise ConnectionRefusedError("database is down")
 
