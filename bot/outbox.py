@@ -1,7 +1,7 @@
 """Every call to WeCom is a row first (unique key), then sent once by the outbox sender.
 
 Rows are claimed with a conditional UPDATE (pending → sending), so two senders never
-send the same row. A sender keeps its claims fresh while it lives (bot.leases); one that
+send the same row. A sender keeps its claims fresh while it lives (kernel.leases); one that
 died mid-send leaves a stale claim that any process takes back within the lease. Urgent
 rows (the welcome invite) are sent inline by `send_now`, so they never wait behind other
 traffic. A row that fails for good is a dead letter (listed and retried through the HQ
@@ -21,12 +21,12 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
-from bot.leases import Lease
 from bot.metrics import BotMetrics
 from bot.models import OutboxMessage, OutboxStatus
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import WELCOME_ALREADY_SENT, WeComError, WeComUnavailable
+from kernel.leases import Lease
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ class ReplayOut(BaseModel):
 
 
 async def list_inbox_dead_letters(request: web.Request) -> web.Response:
-    rows = await request.app[SERVICES].inbox.dead_letters()
+    rows = await request.app[SERVICES].inbox.queue.dead_letters()
     return json_ok(
         [
             DeadLetterOut(id=r.id, kind=r.kind, attempts=r.attempts, error=r.error, created_at=r.received_at)
@@ -36,7 +36,7 @@ async def list_inbox_dead_letters(request: web.Request) -> web.Response:
 
 async def replay_inbox_dead_letter(request: web.Request) -> web.Response:
     row_id = _row_id(request)
-    if not await request.app[SERVICES].inbox.replay(row_id):
+    if not await request.app[SERVICES].inbox.queue.replay(row_id):
         raise ApiError(409, "conflict", f"inbox row {row_id} is not a dead letter (unknown, or replayed already)")
     return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
 

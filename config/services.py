@@ -24,6 +24,7 @@ from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
 from config.settings import Settings
 from fans.service import FanService
+from kernel.clock import SystemClock
 from org.service import OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
@@ -64,6 +65,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
             agent_id=settings.wecom_agent_id or 0,
             on_call=metrics.count_wecom_call,
         )
+    clock = SystemClock(ZoneInfo(settings.timezone))
     org = OrgService()
     fans = FanService(retention=timedelta(days=settings.fan_retention_days))
     outbox = Outbox(client, SendBudget(redis), metrics, concurrency=settings.outbox_concurrency)
@@ -118,6 +120,6 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,
-        inbox=Inbox(dispatcher, outbox, metrics),
+        inbox=Inbox(dispatcher, outbox, metrics, now=clock.now),
         crypto=crypto,
     )
