@@ -13,6 +13,7 @@ from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 API_PREFIX = "/api/"
+OPENAPI = web.AppKey("openapi", dict)
 REF_TEMPLATE = "#/components/schemas/{model}"
 
 
@@ -110,7 +111,7 @@ class ApiRoute:
 def setup_api(app: web.Application, routes: list[ApiRoute], title: str, version: str) -> None:
     for route in routes:
         app.router.add_route(route.method, route.path, route.handler)
-    document = openapi_document(routes, title, version)
+    document = app[OPENAPI] = openapi_document(routes, title, version)
 
     async def openapi(request: web.Request) -> web.Response:
         return web.Response(text=json.dumps(document, ensure_ascii=False), content_type="application/json")
