@@ -96,9 +96,17 @@ def _seed(url: str) -> None:
     task = call("POST", "/api/v1/tasks", json=task_in("sales_target", target=100).model_dump(mode="json"))
     call("POST", f"/api/v1/tasks/{task['id']}/publish")
     call("POST", "/api/v1/tasks", json=task_in("add_fans").model_dump(mode="json"))
-    sale = {"order_id": "POS-1", "guide": "zhangsan", "store": "SH01", "amount": "99.50", "sold_at": today().isoformat()}
+    sale = {
+        "order_id": "POS-1",
+        "guide": "zhangsan",
+        "store": "SH01",
+        "amount": "99.50",
+        "sold_at": today().isoformat(),
+    }
     call("POST", "/api/v1/sales", json=sale)
-    call("POST", "/api/v1/coins/adjust", json={"guide": "zhangsan", "amount": 500, "reason": "种子", "request_id": "s1"})
+    call(
+        "POST", "/api/v1/coins/adjust", json={"guide": "zhangsan", "amount": 500, "reason": "种子", "request_id": "s1"}
+    )
     item = call("POST", "/api/v1/rewards/items", json={"name": "保温杯", "price": 10, "stock": 50})
     asyncio.run_coroutine_threadsafe(_redeem(item["id"]), _live.loop).result(timeout=30)
     open_until = (today() + timedelta(days=30)).isoformat()
@@ -168,6 +176,5 @@ def test_the_fuzzed_document_is_the_served_one(live_url: str):
 @schema.parametrize()
 def test_the_api_keeps_its_documented_promises(case, live_url: str):
     case.call_and_validate(
-        base_url=live_url,
-        excluded_checks=[positive_data_acceptance], additional_checks=[well_formed_input_is_accepted]
+        base_url=live_url, excluded_checks=[positive_data_acceptance], additional_checks=[well_formed_input_is_accepted]
     )

@@ -1,6 +1,14 @@
 """HQ coins and shop API."""
 
+import pytest
+
 from rewards.models import RewardItem
+from tests.support.org import import_small_org
+
+
+@pytest.fixture(autouse=True)
+async def org(client):
+    await import_small_org()
 
 
 async def test_hq_grants_and_deducts_coins_once_per_request_id(client, hq_headers):
