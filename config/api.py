@@ -106,7 +106,7 @@ def parse_body(model: type[Model], raw: bytes | str) -> Model:
     """The body as `model`, or one 422 naming every wrong field (shape and rules)."""
     data, problems = _decode(raw)
     try:
-        parsed = model.model_validate_json(raw)
+        parsed = model.model_validate_json(raw, strict=True)
     except ValidationError as exc:
         shape = problems + [_field_error(e) for e in exc.errors() if e["loc"] and e["type"] != RULE]
         # a nested model's rules come as value errors at its field; the top model's are re-run on the valid fields
@@ -185,7 +185,7 @@ def _valid_fields(model: type[BaseModel], data: Any, failed: set[str]) -> dict[s
                 values[name] = info.get_default(call_default_factory=True)
             continue
         try:
-            values[name] = _field_adapter(model, name).validate_json(json.dumps(data[name]))
+            values[name] = _field_adapter(model, name).validate_json(json.dumps(data[name]), strict=True)
         except (ValidationError, TypeError, ValueError):
             pass
     return values

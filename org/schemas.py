@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
 # Input strings, shared by every HQ API schema. None holds a NUL character.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
@@ -14,6 +15,18 @@ NonBlank = Annotated[str, Field(min_length=1, pattern=r"^[^\x00]*[^\x00 \t\r\n][
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
 UserId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$", description="WeCom UserID")]
 Name = Annotated[NonBlank, Field(max_length=64)]
+
+
+def json_integer(value: Any) -> int:
+    """What JSON Schema calls an integer: 3 or 3.0, never true or "3"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
+
+
+Int = Annotated[int, BeforeValidator(json_integer)]
 # Times are RFC 3339 strings with an offset; a number is not a time.
 Instant = Annotated[AwareDatetime, Strict()]
 Day = Annotated[date, Strict()]
@@ -28,8 +41,9 @@ def in_range(at: datetime) -> bool:
 class Input(BaseModel):
     """An HQ API input. `rules` are the checks between fields that a JSON Schema cannot state.
 
-    The API reports them together with the field errors (on the fields that are valid);
-    a model built in code runs them too.
+    The API validates JSON strictly (no "1" for 1, no true for 1, no number for a time) and
+    reports the rules together with the field errors, on the fields that are valid; a
+    model built in code runs them too.
     """
 
     model_config = ConfigDict(extra="forbid")

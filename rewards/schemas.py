@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from org.schemas import Input, Instant, NonBlank, Text, UserId, in_range
+from org.schemas import Input, Instant, Int, NonBlank, Text, UserId, in_range
 from rewards.models import RedemptionStatus
 
 
@@ -16,7 +16,7 @@ class CoinAdjustIn(Input):
     """HQ grants (positive) or deducts (negative) coins; request_id makes a retry harmless."""
 
     guide: UserId
-    amount: int = Field(ge=-100_000, le=100_000, json_schema_extra={"not": {"const": 0}}, description="not 0")
+    amount: Int = Field(ge=-100_000, le=100_000, json_schema_extra={"not": {"const": 0}}, description="not 0")
     reason: NonBlank = Field(max_length=100)
     request_id: NonBlank = Field(max_length=64)
 
@@ -46,8 +46,8 @@ class CoinsOut(BaseModel):
 class RewardItemIn(Input):
     name: NonBlank = Field(max_length=64)
     picture_url: Text = Field("", max_length=500)
-    price: int = Field(gt=0, le=1_000_000)
-    stock: int = Field(ge=0, le=1_000_000)
+    price: Int = Field(gt=0, le=1_000_000)
+    stock: Int = Field(ge=0, le=1_000_000)
     active_from: Instant | None = None
     active_until: Instant | None = None
 
@@ -65,8 +65,8 @@ class RewardItemOut(BaseModel):
     id: int
     name: str
     picture_url: str
-    price: int
-    stock: int
+    price: Int
+    stock: Int
     active_from: datetime | None
     active_until: datetime | None
 
@@ -75,7 +75,7 @@ class RedemptionOut(BaseModel):
     id: int
     guide: str
     item: str
-    price: int
+    price: Int
     status: RedemptionStatus
     created_at: datetime
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
-from org.schemas import Code, Day, Input, Instant, NonBlank, Text, UserId, in_range
+from org.schemas import Code, Day, Input, Instant, Int, NonBlank, Text, UserId, in_range, json_integer
 from tasks.models import SaleReview, TaskKind, TaskMetric, TaskStatus
 from tasks.rules import FEN_PER_YUAN
 
@@ -26,6 +28,36 @@ METRICS = {
 Url = Annotated[
     str,
     Field(max_length=400, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$", description="http(s) URL"),
+]
+MONEY_PATTERN = r"^-?[0-9]{1,7}(\.[0-9]{1,2})?$"
+
+
+def _exact_money(value: Any) -> Any:
+    """Money comes as an integer or a decimal string, never as a binary fraction."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10_000_000:
+        return Decimal(int(value))
+    if isinstance(value, bool) or not isinstance(value, int | str) or (
+        isinstance(value, str) and not re.fullmatch(MONEY_PATTERN, value)
+    ):
+        raise PydanticCustomError("money_type", 'send an integer or a decimal string with up to 2 places: "1200.50"')
+    return Decimal(value)
+
+
+# Money in yuan as it comes in: 1200 or "1200.50" (at most 7 digits before the point).
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_exact_money),
+    Field(max_digits=9, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": -9_999_999, "maximum": 9_999_999},
+                {"type": "string", "pattern": MONEY_PATTERN},
+            ]
+        }
+    ),
 ]
 # Money in yuan, answered as a decimal string with two places.
 Money = Annotated[
@@ -75,12 +107,10 @@ class TaskIn(Input):
     audience: Audience
     start_date: Day = Field(description="first business day (Asia/Shanghai)")
     end_date: Day = Field(description="last business day, inclusive, at most 366 days after start_date")
-    target: Decimal = Field(
-        gt=0, le=10_000_000, max_digits=10, decimal_places=2, description="per guide; yuan for metric amount"
-    )
-    reward_coins: int = Field(ge=0, le=100_000)
-    bonus_per_unit: int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
-    bonus_cap: int | None = Field(None, ge=0, le=10_000_000)
+    target: MoneyIn = Field(description="per guide, more than 0; yuan for metric amount, else a whole count")
+    reward_coins: Int = Field(ge=0, le=100_000)
+    bonus_per_unit: Int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
+    bonus_cap: Annotated[int, Field(ge=0, le=10_000_000), BeforeValidator(json_integer)] | None = None
     count_self_reported: bool = Field(False, description="sales_target: count guides' own chat reports")
 
     @classmethod
@@ -96,7 +126,9 @@ class TaskIn(Input):
             yield "end_date", "is more than 366 days after start_date"
         if kind == TaskKind.SHARE_POST and "material" in values and values["material"] is None:
             yield "material", "a share_post task needs the material to share"
-        if metric and target is not None and metric != TaskMetric.AMOUNT and target != target.to_integral_value():
+        if target is not None and target <= 0:
+            yield "target", "must be more than 0"
+        elif metric and target is not None and metric != TaskMetric.AMOUNT and target != target.to_integral_value():
             yield "target", "must be a whole number"
 
     @model_validator(mode="after")
@@ -152,10 +184,8 @@ class SaleIn(Input):
     order_id: NonBlank = Field(max_length=64)
     guide: UserId
     store: Text = Field("", max_length=32)
-    amount: Decimal = Field(
-        ge=-10_000_000, le=10_000_000, max_digits=12, decimal_places=2, description="yuan; negative for a refund"
-    )
-    orders: int = Field(1, ge=-1000, le=1000)
+    amount: MoneyIn = Field(description="yuan; negative for a refund")
+    orders: Int = Field(1, ge=-1000, le=1000)
     channel: Text = Field("", max_length=32)
     sold_at: Instant = Field(description="RFC 3339 with an offset, e.g. 2026-05-01T14:30:00+08:00")
     refund_of: NonBlank | None = Field(None, max_length=64, description="the order a refund line is against")
