@@ -48,7 +48,6 @@ class Settings(BaseSettings):
     demo_data: bool = True
     fan_retention_days: int = Field(7, ge=0, le=365)
     outbox_concurrency: int = Field(8, ge=1, le=64)
-    trusted_proxies: str = ""  # comma-separated IPs/CIDRs whose X-Forwarded-For is believed (load balancers)
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod
