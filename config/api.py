@@ -409,10 +409,15 @@ def openapi_document(routes: list[ApiRoute], title: str, version: str) -> dict:
         parameters = [_path_parameter(route, name) for name in route.path_names]
         if route.query is not None:
             query_schema = route.query.model_json_schema(ref_template=REF_TEMPLATE)
+            schemas.update(query_schema.pop("$defs", {}))
             for name, prop in query_schema.get("properties", {}).items():
                 prop = dict(prop)
                 description = prop.pop("description", "")
                 prop.pop("title", None)
+                branches = [b for b in prop.pop("anyOf", []) if b != {"type": "null"}]
+                if branches:  # an absent parameter is how a query says "none"
+                    prop.pop("default", None)
+                    prop.update(branches[0] if len(branches) == 1 else {"anyOf": branches})
                 parameters.append(
                     {"name": name, "in": "query", "required": False, "schema": prop, "description": description}
                 )

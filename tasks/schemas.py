@@ -38,8 +38,10 @@ def _exact_money(value: Any) -> Any:
         return value
     if isinstance(value, float) and value.is_integer() and abs(value) < 10_000_000:
         return Decimal(int(value))
-    if isinstance(value, bool) or not isinstance(value, int | str) or (
-        isinstance(value, str) and not re.fullmatch(MONEY_PATTERN, value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or (isinstance(value, str) and not re.fullmatch(MONEY_PATTERN, value))
     ):
         raise PydanticCustomError("money_type", 'send an integer or a decimal string with up to 2 places: "1200.50"')
     return Decimal(value)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import io
-import ipaddress
 import re
 import secrets
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
@@ -150,42 +147,16 @@ async def follow_share_link(request: web.Request) -> web.Response:
 
 
 def _visitor(request: web.Request) -> tuple[str, str | None]:
-    """Who is visiting: our first-party cookie; the first visit sets it (and counts by address + browser)."""
+    """Who is visiting: our first-party cookie, minted on the first visit (then also the id of that visit).
+
+    Customers behind one load balancer share an address, so the address never tells them
+    apart; a browser that refuses cookies counts once per visit.
+    """
     cookie = request.cookies.get(VISITOR_COOKIE, "")
-    if re.fullmatch(r"[A-Za-z0-9_-]{16,43}", cookie):
-        return "c:" + hashlib.sha256(cookie.encode()).hexdigest()[:62], None
-    trusted = parse_trusted_proxies(getattr(request.app[SERVICES].settings, "trusted_proxies", ""))
-    address = client_address(request, trusted)
-    agent = request.headers.get("User-Agent", "").encode("utf-8", "surrogateescape")
-    fallback = "a:" + hashlib.sha256(address.encode() + b"|" + agent).hexdigest()[:62]
-    return fallback, secrets.token_urlsafe(16)
-
-
-def client_address(request: web.Request, trusted: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> str:
-    """The customer's address: X-Forwarded-For is believed only from a trusted proxy, read from the right."""
-    peer = request.remote or ""
-    chain = [peer]
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    chain = hops + chain
-    for address in reversed(chain):
-        if not _in(address, trusted):
-            return address
-    return chain[0]
-
-
-def _in(address: str, networks: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
-
-
-@functools.cache
-def parse_trusted_proxies(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    """TRUSTED_PROXIES: comma-separated addresses or CIDRs of the load balancers in front of us."""
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+    new = None
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,43}", cookie):
+        cookie = new = secrets.token_urlsafe(16)
+    return "c:" + hashlib.sha256(cookie.encode()).hexdigest()[:62], new
 
 
 def setup_routes(app: web.Application) -> None:
