@@ -2,43 +2,95 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-Code = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")
-Name = Field(min_length=1, max_length=64)
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
+
+# Input strings, shared by every HQ API schema. None holds a NUL character.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
+NonBlank = Annotated[str, Field(min_length=1, pattern=r"^[^\x00]*[^\x00 \t\r\n][^\x00]*$")]
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
+UserId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$", description="WeCom UserID")]
+Name = Annotated[NonBlank, Field(max_length=64)]
 
 
-class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+def json_integer(value: Any) -> int:
+    """What JSON Schema calls an integer: 3 or 3.0, never true or "3"."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
+
+
+Int = Annotated[int, BeforeValidator(json_integer)]
+# Times are RFC 3339 strings with an offset; a number is not a time.
+Instant = Annotated[AwareDatetime, Strict()]
+Day = Annotated[date, Strict()]
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def in_range(at: datetime) -> bool:
+    """Stored times stay in years a database and a time-zone conversion both handle."""
+    return EARLIEST <= at < LATEST
+
+
+class Input(BaseModel):
+    """An HQ API input. `rules` are the checks between fields that a JSON Schema cannot state.
+
+    The API validates JSON strictly (no "1" for 1, no true for 1, no number for a time) and
+    reports the rules together with the field errors, on the fields that are valid; a
+    model built in code runs them too.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        """(field, message) for each rule the values break; field "" is the model itself."""
+        return iter(())
+
+    @model_validator(mode="after")
+    def _follows_rules(self) -> Input:
+        for name, message in type(self).rules(dict(self)):
+            raise ValueError(f"{name}: {message}" if name else message)
+        return self
+
+
+class _Row(Input):
+    pass
 
 
 class RegionIn(_Row):
-    code: str = Code
-    name: str = Name
+    code: Code
+    name: Name
 
 
 class BranchIn(_Row):
-    code: str = Code
-    name: str = Name
-    region: str = Field(description="region code")
+    code: Code
+    name: Name
+    region: Code = Field(description="region code")
 
 
 class StoreIn(_Row):
-    code: str = Code
-    name: str = Name
-    branch: str = Field(description="branch code")
+    code: Code
+    name: Name
+    branch: Code = Field(description="branch code")
 
 
 class GuideIn(_Row):
-    userid: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$", description="WeCom UserID")
-    name: str = Name
-    store: str = Field(description="store code")
+    userid: UserId
+    name: Name
+    store: Code = Field(description="store code")
 
 
 class TeamIn(_Row):
-    code: str = Code
-    name: str = Name
-    members: list[str] = Field(default_factory=list, description="guide UserIDs: the team's whole membership")
+    code: Code
+    name: Name
+    members: list[UserId] = Field(default_factory=list, description="guide UserIDs: the team's whole membership")
 
 
 class OrgImport(_Row):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from aiohttp import web
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from config.api import ApiError, ApiRoute, json_ok, validation_error
+from config.api import ApiError, ApiRoute, json_ok, query_params, validation_error
 from config.services import SERVICES
 from org.csvfile import CsvError, parse_org_file
-from org.schemas import GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
+from org.schemas import Code, GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
 from org.service import OrgImportError
 
 
@@ -21,15 +21,19 @@ async def import_org(request: web.Request) -> web.Response:
     except ValidationError as exc:
         raise validation_error(exc) from None
     except (CsvError, UnicodeDecodeError) as exc:
-        raise ApiError(422, "bad_file", str(exc)) from None
+        raise ApiError(422, "bad_file", str(exc), [{"field": "body", "message": str(exc)}]) from None
     except OrgImportError as exc:
         problems = [{"field": "body", "message": problem} for problem in exc.problems]
         raise ApiError(422, "unknown_reference", str(exc), problems) from None
     return json_ok(report)
 
 
+class GuidesQuery(BaseModel):
+    store: Code | None = Field(None, description="only this store's guides (store code)")
+
+
 async def list_guides(request: web.Request) -> web.Response:
-    return json_ok(await request.app[SERVICES].org.list_guides(store=request.query.get("store")))
+    return json_ok(await request.app[SERVICES].org.list_guides(store=query_params(request).store))
 
 
 async def list_stores(request: web.Request) -> web.Response:
@@ -47,7 +51,7 @@ def api_routes() -> list[ApiRoute]:
             tag="org", body=OrgImport, body_content_types=("application/json", "text/csv"), response=ImportReport,
         ),
         ApiRoute("GET", "/api/v1/guides", list_guides, "List guides", tag="org", response=list[GuideOut],
-                 query={"store": "only this store's guides (store code)"}),
+                 query=GuidesQuery),
         ApiRoute("GET", "/api/v1/stores", list_stores, "List stores with guide counts", tag="org", response=list[StoreOut]),
         ApiRoute("GET", "/api/v1/teams", list_teams, "List PK teams with members", tag="org", response=list[TeamOut]),
     ]  # fmt: skip

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Literal
+
 from aiohttp import web
 
-from config.api import ApiError, ApiRoute, json_ok, parse_body
+from config.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from config.services import SERVICES
+from org.schemas import UserId
 from rewards.ledger import InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
 from rewards.redemption import RedemptionError
@@ -14,6 +18,7 @@ from rewards.schemas import (
     CoinEntryOut,
     CoinsOut,
     RedemptionOut,
+    RedemptionQuery,
     ReversalIn,
     RewardItemIn,
     RewardItemOut,
@@ -24,10 +29,18 @@ ACTIONS = {
     "deliver": RedemptionStatus.DELIVERED,
     "cancel": RedemptionStatus.CANCELLED,
 }
+Action = Literal["ship", "deliver", "cancel"]
+
+
+async def _known_guide(request: web.Request, values: dict) -> list[tuple[str, str]]:
+    guide = values.get("guide")
+    if guide and await request.app[SERVICES].org.guide(guide) is None:
+        return [("guide", f"unknown guide {guide!r}")]
+    return []
 
 
 async def adjust_coins(request: web.Request) -> web.Response:
-    data = parse_body(CoinAdjustIn, await request.read())
+    data = await read_body(request, CoinAdjustIn, check=functools.partial(_known_guide, request))
     ledger = request.app[SERVICES].ledger
     try:
         await ledger.post(
@@ -42,17 +55,19 @@ async def adjust_coins(request: web.Request) -> web.Response:
 
 async def reverse_entry(request: web.Request) -> web.Response:
     """A correction: a new entry undoing an old one, never an edit."""
-    data = parse_body(ReversalIn, await request.read())
-    raw = request.match_info["entry_id"]
-    entry = await CoinEntry.get_or_none(id=int(raw)) if raw.isdigit() else None
+    data = await read_body(request, ReversalIn)
+    entry = await CoinEntry.get_or_none(id=path_params(request)["entry_id"])
     if entry is None:
-        raise ApiError(404, "not_found", f"no coin entry {raw}")
+        raise ApiError(404, "not_found", "no such coin entry", [{"field": "entry_id", "message": "does not exist"}])
     await request.app[SERVICES].ledger.reverse(entry, f"总部更正：{data.reason}")
     return await _coins(request, entry.guide_userid)
 
 
 async def guide_coins(request: web.Request) -> web.Response:
-    return await _coins(request, request.match_info["userid"])
+    userid = path_params(request)["userid"]
+    if await request.app[SERVICES].org.guide(userid) is None:
+        raise ApiError(404, "not_found", f"no guide {userid}", [{"field": "userid", "message": "does not exist"}])
+    return await _coins(request, userid)
 
 
 async def _coins(request: web.Request, guide: str) -> web.Response:
@@ -73,16 +88,16 @@ async def _coins(request: web.Request, guide: str) -> web.Response:
 
 
 async def create_item(request: web.Request) -> web.Response:
-    data = parse_body(RewardItemIn, await request.read())
+    data = await read_body(request, RewardItemIn)
     item = await RewardItem.create(**data.model_dump())
     return json_ok(_item_out(item), status=201)
 
 
 async def update_item(request: web.Request) -> web.Response:
-    data = parse_body(RewardItemIn, await request.read())
-    item = await RewardItem.get_or_none(id=int(request.match_info["item_id"]))
+    data = await read_body(request, RewardItemIn)
+    item = await RewardItem.get_or_none(id=path_params(request)["item_id"])
     if item is None:
-        raise ApiError(404, "not_found", "no such reward item")
+        raise ApiError(404, "not_found", "no such reward item", [{"field": "item_id", "message": "does not exist"}])
     await item.update_from_dict(data.model_dump()).save()
     return json_ok(_item_out(item))
 
@@ -93,17 +108,19 @@ async def list_items(request: web.Request) -> web.Response:
 
 async def list_redemptions(request: web.Request) -> web.Response:
     query = Redemption.all().select_related("item").order_by("-id")
-    if status := request.query.get("status"):
+    if status := query_params(request).status:
         query = query.filter(status=status)
     return json_ok([_redemption_out(r) for r in await query.limit(500)])
 
 
 async def move_redemption(request: web.Request) -> web.Response:
-    action = request.match_info["action"]
-    if action not in ACTIONS or not request.match_info["redemption_id"].isdigit():
-        raise ApiError(404, "not_found", "unknown redemption or action (ship, deliver, cancel)")
+    params = path_params(request)
+    if not await Redemption.exists(id=params["redemption_id"]):
+        raise ApiError(
+            404, "not_found", "no such redemption", [{"field": "redemption_id", "message": "does not exist"}]
+        )
     try:
-        redemption = await request.app[SERVICES].shop.move(int(request.match_info["redemption_id"]), ACTIONS[action])
+        redemption = await request.app[SERVICES].shop.move(params["redemption_id"], ACTIONS[params["action"]])
     except RedemptionError as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     return json_ok(_redemption_out(redemption))
@@ -130,7 +147,7 @@ def api_routes() -> list[ApiRoute]:
                  "Correct an entry with a reversal entry (once per entry)", tag="coins", body=ReversalIn,
                  response=CoinsOut),
         ApiRoute("GET", "/api/v1/guides/{userid}/coins", guide_coins, "A guide's balance and latest entries",
-                 tag="coins", response=CoinsOut),
+                 tag="coins", response=CoinsOut, params={"userid": UserId}),
         ApiRoute("POST", "/api/v1/rewards/items", create_item, "Add a gift to the shop", tag="rewards",
                  body=RewardItemIn, response=RewardItemOut, response_status=201),
         ApiRoute("GET", "/api/v1/rewards/items", list_items, "The shop's gifts", tag="rewards",
@@ -138,7 +155,8 @@ def api_routes() -> list[ApiRoute]:
         ApiRoute("PUT", "/api/v1/rewards/items/{item_id}", update_item, "Change a gift (price, stock, window)",
                  tag="rewards", body=RewardItemIn, response=RewardItemOut),
         ApiRoute("GET", "/api/v1/redemptions", list_redemptions, "Redemption orders, newest first", tag="rewards",
-                 response=list[RedemptionOut], query={"status": "pending, shipped, delivered or cancelled"}),
+                 response=list[RedemptionOut], query=RedemptionQuery),
         ApiRoute("POST", "/api/v1/redemptions/{redemption_id}/{action}", move_redemption,
-                 "Ship, deliver or cancel (refunds the coins) a redemption", tag="rewards", response=RedemptionOut),
+                 "Ship, deliver or cancel (refunds the coins) a redemption", tag="rewards", response=RedemptionOut,
+                 params={"action": Action}, errors={409: "the order's state does not allow this move"}),
     ]  # fmt: skip

@@ -26,6 +26,15 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class SaleReview(StrEnum):
+    """A self-reported sale that no task counted waits for HQ: pending, then confirmed or rejected."""
+
+    NONE = "none"
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
 class Task(Model):
     id = fields.IntField(primary_key=True)
     kind = fields.CharEnumField(TaskKind, max_length=16)
@@ -94,6 +103,8 @@ class Sale(Model):
     refund_of = fields.CharField(max_length=64, null=True)
     fingerprint = fields.CharField(max_length=64)
     received_at = fields.DatetimeField()
+    review = fields.CharEnumField(SaleReview, max_length=16, default=SaleReview.NONE, db_index=True)
+    reviewed_at = fields.DatetimeField(null=True)
 
 
 class ShareLink(Model):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
-from tasks.models import TaskKind, TaskMetric, TaskStatus
+from org.schemas import Code, Day, Input, Instant, Int, NonBlank, Text, UserId, in_range, json_integer
+from tasks.models import SaleReview, TaskKind, TaskMetric, TaskStatus
 from tasks.rules import FEN_PER_YUAN
 
 DEFAULT_METRIC = {
@@ -20,69 +25,125 @@ METRICS = {
     TaskKind.SHARE_POST: {TaskMetric.SHARES, TaskMetric.VISITORS},
     TaskKind.SALES_TARGET: {TaskMetric.AMOUNT, TaskMetric.ORDERS},
 }
+Url = Annotated[
+    str,
+    Field(max_length=400, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$", description="http(s) URL"),
+]
+MONEY_PATTERN = r"^-?[0-9]{1,7}(\.[0-9]{1,2})?$"
 
 
-class Audience(BaseModel):
+def _exact_money(value: Any) -> Any:
+    """Money comes as an integer or a decimal string, never as a binary fraction."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10_000_000:
+        return Decimal(int(value))
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or (isinstance(value, str) and not re.fullmatch(MONEY_PATTERN, value))
+    ):
+        raise PydanticCustomError("money_type", 'send an integer or a decimal string with up to 2 places: "1200.50"')
+    return Decimal(value)
+
+
+# Money in yuan as it comes in: 1200 or "1200.50" (at most 7 digits before the point).
+MoneyIn = Annotated[
+    Decimal,
+    BeforeValidator(_exact_money),
+    Field(max_digits=9, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": -9_999_999, "maximum": 9_999_999},
+                {"type": "string", "pattern": MONEY_PATTERN},
+            ]
+        }
+    ),
+]
+# Money in yuan, answered as a decimal string with two places.
+Money = Annotated[
+    Decimal,
+    PlainSerializer(lambda value: f"{value:.2f}", return_type=str, when_used="json"),
+    Field(description='yuan, as a decimal string with two places: "1200.00"', json_schema_extra={"format": "decimal"}),
+]
+# A count (an integer) or, for the amount metric, money (a decimal string in yuan).
+Quantity = Annotated[
+    int | Money,
+    Field(description='a count (integer); for the metric amount, yuan as a decimal string: "1200.00"'),
+]
+
+
+class Audience(Input):
     """Who gets the task: everyone, or any mix of org units and named guides."""
 
-    model_config = ConfigDict(extra="forbid")
-
     all: bool = False
-    regions: list[str] = []
-    branches: list[str] = []
-    stores: list[str] = []
-    teams: list[str] = []
-    guides: list[str] = []
+    regions: list[Code] = Field([], max_length=1000)
+    branches: list[Code] = Field([], max_length=1000)
+    stores: list[Code] = Field([], max_length=10_000)
+    teams: list[Code] = Field([], max_length=1000)
+    guides: list[UserId] = Field([], max_length=100_000)
 
-    @model_validator(mode="after")
-    def _not_empty(self) -> Audience:
-        if not self.all and not any((self.regions, self.branches, self.stores, self.teams, self.guides)):
-            raise ValueError("the audience is empty: set all, or name regions, branches, stores, teams or guides")
-        return self
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        if not values.get("all") and not any(
+            values.get(k) for k in ("regions", "branches", "stores", "teams", "guides")
+        ):
+            yield "", "the audience is empty: set all, or name regions, branches, stores, teams or guides"
 
 
-class Material(BaseModel):
+class Material(Input):
     """What a share_post task asks guides to share."""
 
-    text: str = Field("", max_length=2000)
-    link: HttpUrl
-    image: HttpUrl | None = None
+    text: Text = Field("", max_length=2000)
+    link: Url
+    image: Url | None = None
 
 
-class TaskIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
+class TaskIn(Input):
     kind: TaskKind
     metric: TaskMetric | None = Field(None, description="default: fans / shares / amount by kind")
-    title: str = Field(min_length=1, max_length=64)
-    description: str = Field("", max_length=2000)
+    title: NonBlank = Field(max_length=64)
+    description: Text = Field("", max_length=2000)
     material: Material | None = None
     audience: Audience
-    start_date: date = Field(description="first business day (Asia/Shanghai)")
-    end_date: date = Field(description="last business day, inclusive")
-    target: Decimal = Field(gt=0, description="per guide; yuan for metric amount")
-    reward_coins: int = Field(ge=0, le=100_000)
-    bonus_per_unit: int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
-    bonus_cap: int | None = Field(None, ge=0)
+    start_date: Day = Field(description="first business day (Asia/Shanghai)")
+    end_date: Day = Field(description="last business day, inclusive, at most 366 days after start_date")
+    target: MoneyIn = Field(description="per guide, more than 0; yuan for metric amount, else a whole count")
+    reward_coins: Int = Field(ge=0, le=100_000)
+    bonus_per_unit: Int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
+    bonus_cap: Annotated[int, Field(ge=0, le=10_000_000), BeforeValidator(json_integer)] | None = None
     count_self_reported: bool = Field(False, description="sales_target: count guides' own chat reports")
 
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        kind, target = values.get("kind"), values.get("target")
+        metric = values.get("metric") or (DEFAULT_METRIC[kind] if kind else None)
+        if kind and metric and metric not in METRICS[kind]:
+            yield "metric", f"{kind} counts {', '.join(sorted(METRICS[kind]))}"
+        start, end = values.get("start_date"), values.get("end_date")
+        if start and end and end < start:
+            yield "end_date", "is before start_date"
+        elif start and end and (end - start).days > 366:
+            yield "end_date", "is more than 366 days after start_date"
+        if kind == TaskKind.SHARE_POST and "material" in values and values["material"] is None:
+            yield "material", "a share_post task needs the material to share"
+        if target is not None and target <= 0:
+            yield "target", "must be more than 0"
+        elif metric and target is not None and metric != TaskMetric.AMOUNT and target != target.to_integral_value():
+            yield "target", "must be a whole number"
+
     @model_validator(mode="after")
-    def _consistent(self) -> TaskIn:
+    def _default_metric(self) -> TaskIn:
         self.metric = self.metric or DEFAULT_METRIC[self.kind]
-        if self.metric not in METRICS[self.kind]:
-            raise ValueError(f"metric: {self.kind} counts {', '.join(sorted(METRICS[self.kind]))}")
-        if self.end_date < self.start_date:
-            raise ValueError("end_date: is before start_date")
-        if self.kind == TaskKind.SHARE_POST and self.material is None:
-            raise ValueError("material: a share_post task needs the material to share")
-        if self.metric != TaskMetric.AMOUNT and self.target != self.target.to_integral_value():
-            raise ValueError("target: must be a whole number")
         return self
 
     @property
     def target_units(self) -> int:
         """The target in stored units (fen for amount)."""
-        return int(self.target * FEN_PER_YUAN) if self.metric == TaskMetric.AMOUNT else int(self.target)
+        if self.metric == TaskMetric.AMOUNT:
+            return int(self.target * FEN_PER_YUAN)
+        return int(self.target)
 
 
 class TaskOut(BaseModel):
@@ -93,7 +154,7 @@ class TaskOut(BaseModel):
     status: TaskStatus
     start_date: date
     end_date: date
-    target: Decimal
+    target: Quantity
     reward_coins: int
     assigned: int = 0
     completed: int = 0
@@ -105,8 +166,8 @@ class GuideProgressOut(BaseModel):
     name: str
     store: str
     branch: str
-    progress: Decimal
-    target: Decimal
+    progress: Quantity
+    target: Quantity
     done: bool
     coins: int
     shared: bool
@@ -121,33 +182,34 @@ class RollupOut(BaseModel):
     completion_rate: float
 
 
-class SaleIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class SaleIn(Input):
+    order_id: NonBlank = Field(max_length=64)
+    guide: UserId
+    store: Text = Field("", max_length=32)
+    amount: MoneyIn = Field(description="yuan; negative for a refund")
+    orders: Int = Field(1, ge=-1000, le=1000)
+    channel: Text = Field("", max_length=32)
+    sold_at: Instant = Field(description="RFC 3339 with an offset, e.g. 2026-05-01T14:30:00+08:00")
+    refund_of: NonBlank | None = Field(None, max_length=64, description="the order a refund line is against")
 
-    order_id: str = Field(min_length=1, max_length=64)
-    guide: str = Field(min_length=1, max_length=64)
-    store: str = Field("", max_length=32)
-    amount: Decimal = Field(description="yuan; negative for a refund", max_digits=12, decimal_places=2)
-    orders: int = Field(1, ge=-1000, le=1000)
-    channel: str = Field("", max_length=32)
-    sold_at: datetime
-    refund_of: str | None = Field(None, max_length=64, description="the order a refund line is against")
-
-    @model_validator(mode="after")
-    def _refund_is_negative(self) -> SaleIn:
-        if self.refund_of and self.amount > 0:
-            raise ValueError("amount: a refund must be negative")
-        if not self.refund_of and self.amount < 0:
-            raise ValueError("refund_of: a negative amount is a refund and must name its order")
-        if self.sold_at.tzinfo is None:
-            raise ValueError("sold_at: needs a time zone, e.g. 2026-05-01T14:30:00+08:00")
-        return self
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        amount, refund_of = values.get("amount"), values.get("refund_of")
+        if amount is not None and "refund_of" in values:
+            if refund_of and amount > 0:
+                yield "amount", "a refund must be negative"
+            if not refund_of and amount < 0:
+                yield "refund_of", "a negative amount is a refund and must name its order"
+        if values.get("sold_at") and not in_range(values["sold_at"]):
+            yield "sold_at", "must be in the years 2000 to 2099"
 
 
 class SaleOut(BaseModel):
+    id: int
     order_id: str
     guide: str
-    amount: Decimal
+    amount: Money
     orders: int
     self_reported: bool
+    review: SaleReview
     counted_in_tasks: list[int]

@@ -10,6 +10,7 @@ guide is paid exactly what the progress is worth.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections import defaultdict
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from rewards.ports import GuideNotifier
 from tasks.models import (
     ProgressEvent,
     Sale,
+    SaleReview,
     ShareLink,
     ShareVisit,
     Task,
@@ -257,16 +259,31 @@ class TaskService:
                 await self._count(assignment, 1, f"visit:{visit.id}", at, "分享链接访客")
         return link.task.material_link
 
+    async def sale_problems(self, values: dict) -> list[tuple[str, str]]:
+        """What a sales line refers to that does not exist (checked on the fields that are valid)."""
+        problems = []
+        if values.get("guide") and await self._org.guide(values["guide"]) is None:
+            problems.append(("guide", f"unknown guide {values['guide']!r}"))
+        if values.get("refund_of") and not await Sale.exists(order_id=values["refund_of"]):
+            problems.append(("refund_of", f"unknown order {values['refund_of']!r}"))
+        return problems
+
     async def record_sale(self, data: SaleIn, *, self_reported: bool = False) -> tuple[Sale, list[int]]:
-        """Store a sales line once (same order_id, same content: same answer) and count it in open sales tasks."""
-        fingerprint = hashlib.sha256(data.model_dump_json().encode()).hexdigest()
+        """Store a sales line once and count it in open sales tasks.
+
+        The same order_id with the same meaning (1200 or 1200.00; the same instant in any
+        time zone) answers the same; with another meaning it is a conflict. A self-reported
+        line that no task counts waits for HQ's review.
+        """
+        fingerprint = sale_fingerprint(data)
         existing = await Sale.get_or_none(order_id=data.order_id)
         if existing:
             if existing.fingerprint != fingerprint:
                 raise TaskError(f"order {data.order_id} was already recorded with other values", ["order_id"], 409)
             return existing, await self._tasks_counting(f"sale:{existing.id}")
-        if data.refund_of and not await Sale.exists(order_id=data.refund_of):
-            raise TaskError(f"refund_of: unknown order {data.refund_of!r}", ["refund_of"])
+        problems = await self.sale_problems(dict(data))
+        if problems:
+            raise TaskError("; ".join(f"{f}: {m}" for f, m in problems), [f for f, _ in problems])
         try:
             sale = await Sale.create(
                 order_id=data.order_id,
@@ -283,15 +300,65 @@ class TaskService:
             )
         except IntegrityError:
             return await self.record_sale(data, self_reported=self_reported)
+        counted = await self._count_sale(sale, include_self_reported_only=self_reported)
+        if self_reported and not counted:
+            await Sale.filter(id=sale.id).update(review=SaleReview.PENDING)
+            sale.review = SaleReview.PENDING
+        return sale, counted
+
+    async def _count_sale(self, sale: Sale, *, include_self_reported_only: bool) -> list[int]:
+        """Count a sale in the guide's sales tasks open on its day; `sale:<id>` makes each count once."""
         counted = []
-        for assignment in await self._open_at(data.guide, TaskKind.SALES_TARGET, data.sold_at):
-            if self_reported and not assignment.task.count_self_reported:
+        for assignment in await self._open_at(sale.guide_userid, TaskKind.SALES_TARGET, sale.sold_at):
+            if include_self_reported_only and not assignment.task.count_self_reported:
                 continue
             units = sale.amount_fen if assignment.task.metric is TaskMetric.AMOUNT else sale.orders
-            reason = "退款冲回" if data.refund_of else "业绩"
-            if (await self._count(assignment, units, f"sale:{sale.id}", data.sold_at, reason)).counted:
+            reason = "退款冲回" if sale.refund_of else "业绩"
+            if (await self._count(assignment, units, f"sale:{sale.id}", sale.sold_at, reason)).counted:
                 counted.append(assignment.task_id)
+        return sorted(set(counted) | set(await self._tasks_counting(f"sale:{sale.id}")))
+
+    async def sales(self, review: SaleReview | None = None, limit: int = 500) -> list[tuple[Sale, list[int]]]:
+        """Sales lines, newest first; `review=pending` lists the self-reports waiting for HQ."""
+        query = Sale.all().order_by("-id").limit(limit)
+        if review is not None:
+            query = query.filter(review=review)
+        return [(sale, await self._tasks_counting(f"sale:{sale.id}")) for sale in await query]
+
+    async def confirm_sale(self, sale_id: int) -> tuple[Sale, list[int]]:
+        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once."""
+        sale = await self._sale(sale_id)
+        if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
+            raise TaskError(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"], status=409)
+        confirmed = await Sale.filter(id=sale.id, review=SaleReview.PENDING).update(
+            review=SaleReview.CONFIRMED, reviewed_at=self._clock()
+        )
+        sale = await self._sale(sale_id)
+        counted = await self._count_sale(sale, include_self_reported_only=False)
+        if confirmed:
+            amount = format_units(TaskMetric.AMOUNT, sale.amount_fen)
+            await self._notifier.notify(
+                sale.guide_userid,
+                f"总部已确认你自报的业绩（{sale.orders} 单 ¥{amount}），已计入任务进度。",
+                key=f"sale-confirmed:{sale.id}",
+            )
         return sale, counted
+
+    async def reject_sale(self, sale_id: int) -> tuple[Sale, list[int]]:
+        """HQ rejects a self-report: it never counts."""
+        sale = await self._sale(sale_id)
+        if sale.review is SaleReview.CONFIRMED or sale.review is SaleReview.NONE:
+            raise TaskError(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"], status=409)
+        await Sale.filter(id=sale.id, review=SaleReview.PENDING).update(
+            review=SaleReview.REJECTED, reviewed_at=self._clock()
+        )
+        return await self._sale(sale_id), []
+
+    async def _sale(self, sale_id: int) -> Sale:
+        sale = await Sale.get_or_none(id=sale_id)
+        if sale is None:
+            raise TaskError(f"no sale {sale_id}", ["sale_id"], status=404)
+        return sale
 
     async def count_new_fan(self, guide_userid: str, fan_id: int, added_at: datetime) -> None:
         for assignment in await self._open_at(guide_userid, TaskKind.ADD_FANS, added_at):
@@ -375,13 +442,21 @@ class TaskService:
             raise TaskError(f"no task {task_id}", ["task_id"], status=404)
         return task
 
-    async def _check_audience(self, data: TaskIn) -> None:
+    async def task_problems(self, values: dict) -> list[tuple[str, str]]:
+        """Audience codes that do not exist, or an audience without guides."""
+        audience = values.get("audience")
+        if audience is None:
+            return []
         try:
-            guides = await self._org.resolve_guides(everyone=data.audience.all, **_codes(data.audience.model_dump()))
+            guides = await self._org.resolve_guides(everyone=audience.all, **_codes(audience.model_dump()))
         except OrgImportError as exc:
-            raise TaskError(str(exc), [f"audience.{problem.split(':')[0]}" for problem in exc.problems]) from None
-        if not guides:
-            raise TaskError("audience: has no guides", ["audience"])
+            return [(f"audience.{problem.split(':')[0]}", problem.partition(": ")[2]) for problem in exc.problems]
+        return [] if guides else [("audience", "has no guides")]
+
+    async def _check_audience(self, data: TaskIn) -> None:
+        problems = await self.task_problems(dict(data))
+        if problems:
+            raise TaskError("; ".join(f"{f}: {m}" for f, m in problems), [f for f, _ in problems])
 
 
 def _codes(audience: dict) -> dict[str, list[str]]:
@@ -409,9 +484,24 @@ def _task_fields(data: TaskIn) -> dict:
     }
 
 
-def _display(metric: TaskMetric, units: int) -> Decimal:
-    """Stored units as the API shows them (yuan for amount)."""
-    return Decimal(units) / FEN_PER_YUAN if metric is TaskMetric.AMOUNT else Decimal(units)
+def _display(metric: TaskMetric, units: int) -> int | Decimal:
+    """Stored units as the API shows them: yuan for amount, else the count."""
+    return Decimal(units) / FEN_PER_YUAN if metric is TaskMetric.AMOUNT else int(units)
+
+
+def sale_fingerprint(data: SaleIn) -> str:
+    """What a sales line means, not how it was spelled: 1200 == 1200.00, one instant in any time zone."""
+    meaning = [
+        data.order_id,
+        data.guide,
+        data.store,
+        str(data.amount.quantize(Decimal("0.01"))),
+        data.orders,
+        data.channel,
+        data.sold_at.astimezone(UTC).isoformat(),
+        data.refund_of,
+    ]
+    return hashlib.sha256(json.dumps(meaning, ensure_ascii=False).encode()).hexdigest()
 
 
 def progress_line(task: Task, assignment: TaskAssignment) -> str:

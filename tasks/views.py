@@ -5,54 +5,58 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
+import secrets
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Literal
 
 from aiohttp import web
+from pydantic import BaseModel, Field
 
-from config.api import ApiError, ApiRoute, json_ok, parse_body
+from config.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from config.services import SERVICES
+from tasks.models import Sale, SaleReview
+from tasks.rules import FEN_PER_YUAN
 from tasks.schemas import GuideProgressOut, RollupOut, SaleIn, SaleOut, TaskIn, TaskOut
 from tasks.service import TaskError, TaskService
+
+VISITOR_COOKIE = "gb_v"
+VISITOR_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
+SHARE_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # secrets.token_urlsafe(8), in a 16-character column
 
 
 def _tasks(request: web.Request) -> TaskService:
     return request.app[SERVICES].tasks
 
 
-def _task_id(request: web.Request) -> int:
-    raw = request.match_info["task_id"]
-    if not raw.isdigit():
-        raise ApiError(404, "not_found", f"no task {raw}")
-    return int(raw)
-
-
 async def _guarded(call):
     try:
         return await call
     except TaskError as exc:
-        code = {404: "not_found", 409: "conflict"}.get(exc.status, "validation_error")
+        code = {404: "not_found", 409: "conflict"}.get(exc.status, "rule_violation")
         raise ApiError(exc.status, code, str(exc), [{"field": f, "message": str(exc)} for f in exc.fields]) from None
 
 
 async def create_task(request: web.Request) -> web.Response:
-    data = parse_body(TaskIn, await request.read())
+    data = await read_body(request, TaskIn, check=_tasks(request).task_problems)
     task = await _guarded(_tasks(request).create_draft(data))
     return json_ok(await _tasks(request).summary(task), status=201)
 
 
 async def edit_task(request: web.Request) -> web.Response:
-    data = parse_body(TaskIn, await request.read())
-    task = await _guarded(_tasks(request).edit_draft(_task_id(request), data))
+    data = await read_body(request, TaskIn, check=_tasks(request).task_problems)
+    task = await _guarded(_tasks(request).edit_draft(path_params(request)["task_id"], data))
     return json_ok(await _tasks(request).summary(task))
 
 
 async def publish_task(request: web.Request) -> web.Response:
-    task = await _guarded(_tasks(request).publish(_task_id(request)))
+    task = await _guarded(_tasks(request).publish(path_params(request)["task_id"]))
     return json_ok(await _tasks(request).summary(task))
 
 
 async def cancel_task(request: web.Request) -> web.Response:
-    task = await _guarded(_tasks(request).cancel(_task_id(request)))
+    task = await _guarded(_tasks(request).cancel(path_params(request)["task_id"]))
     return json_ok(await _tasks(request).summary(task))
 
 
@@ -60,69 +64,135 @@ async def list_tasks(request: web.Request) -> web.Response:
     return json_ok(await _tasks(request).summaries())
 
 
+class ProgressQuery(BaseModel):
+    format: Literal["json", "csv"] = Field("json", description="csv for a download (UTF-8 with a BOM, for Excel)")
+
+
+class RollupQuery(BaseModel):
+    by: Literal["store", "branch"] = Field("store", description="roll up per store or per branch")
+
+
 async def task_progress(request: web.Request) -> web.Response:
-    rows = await _guarded(_tasks(request).guide_progress(_task_id(request)))
-    if request.query.get("format") != "csv":
+    task_id = path_params(request)["task_id"]
+    rows = await _guarded(_tasks(request).guide_progress(task_id))
+    if query_params(request).format != "csv":
         return json_ok(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(GuideProgressOut.model_fields))
     writer.writeheader()
-    writer.writerows(row.model_dump() for row in rows)
+    writer.writerows(row.model_dump(mode="json") for row in rows)
     return web.Response(
         body=("\ufeff" + out.getvalue()).encode(),  # the BOM lets Excel read the Chinese names
         content_type="text/csv",
         charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="task-{_task_id(request)}-progress.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="task-{task_id}-progress.csv"'},
     )
 
 
 async def task_rollup(request: web.Request) -> web.Response:
-    return json_ok(await _guarded(_tasks(request).rollup(_task_id(request), request.query.get("by", "store"))))
+    task_id = path_params(request)["task_id"]
+    return json_ok(await _guarded(_tasks(request).rollup(task_id, query_params(request).by)))
+
+
+def _sale_out(sale: Sale, counted: list[int]) -> SaleOut:
+    return SaleOut(
+        id=sale.id,
+        order_id=sale.order_id,
+        guide=sale.guide_userid,
+        amount=Decimal(sale.amount_fen) / FEN_PER_YUAN,
+        orders=sale.orders,
+        self_reported=sale.self_reported,
+        review=sale.review,
+        counted_in_tasks=counted,
+    )
 
 
 async def post_sale(request: web.Request) -> web.Response:
-    data = parse_body(SaleIn, await request.read())
-    sale, counted = await _guarded(_tasks(request).record_sale(data))
-    return json_ok(
-        SaleOut(
-            order_id=sale.order_id,
-            guide=sale.guide_userid,
-            amount=data.amount,
-            orders=sale.orders,
-            self_reported=sale.self_reported,
-            counted_in_tasks=counted,
-        )
-    )
+    data = await read_body(request, SaleIn, check=_tasks(request).sale_problems)
+    return json_ok(_sale_out(*await _guarded(_tasks(request).record_sale(data))))
+
+
+class SalesQuery(BaseModel):
+    review: SaleReview | None = Field(None, description="pending: self-reports waiting for HQ to confirm or reject")
+
+
+async def list_sales(request: web.Request) -> web.Response:
+    sales = await _tasks(request).sales(query_params(request).review)
+    return json_ok([_sale_out(sale, counted) for sale, counted in sales])
+
+
+async def confirm_sale(request: web.Request) -> web.Response:
+    return json_ok(_sale_out(*await _guarded(_tasks(request).confirm_sale(path_params(request)["sale_id"]))))
+
+
+async def reject_sale(request: web.Request) -> web.Response:
+    return json_ok(_sale_out(*await _guarded(_tasks(request).reject_sale(path_params(request)["sale_id"]))))
 
 
 async def follow_share_link(request: web.Request) -> web.Response:
     """A customer opens a guide's tracked link: count a unique visitor of the day, then go to the material."""
-    visitor = hashlib.sha256(f"{request.remote}|{request.headers.get('User-Agent', '')}".encode()).hexdigest()
-    target = await _tasks(request).record_visit(request.match_info["code"], visitor, datetime.now(UTC))
+    code = request.match_info["code"]
+    target = None
+    if SHARE_CODE.fullmatch(code):
+        visitor, new_cookie = _visitor(request)
+        target = await _tasks(request).record_visit(code, visitor, datetime.now(UTC))
     if target is None:
         raise web.HTTPNotFound(text="链接不存在或已失效")
-    raise web.HTTPFound(target)
+    response = web.HTTPFound(target)
+    if new_cookie:
+        response.set_cookie(
+            VISITOR_COOKIE, new_cookie, max_age=VISITOR_COOKIE_MAX_AGE, httponly=True, samesite="Lax", path="/s/"
+        )
+    raise response
+
+
+def _visitor(request: web.Request) -> tuple[str, str | None]:
+    """Who is visiting: our first-party cookie, minted on the first visit (then also the id of that visit).
+
+    Customers behind one load balancer share an address, so the address never tells them
+    apart; a browser that refuses cookies counts once per visit.
+    """
+    cookie = request.cookies.get(VISITOR_COOKIE, "")
+    new = None
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,43}", cookie):
+        cookie = new = secrets.token_urlsafe(16)
+    return "c:" + hashlib.sha256(cookie.encode()).hexdigest()[:62], new
 
 
 def setup_routes(app: web.Application) -> None:
     app.router.add_get("/s/{code}", follow_share_link)
 
 
+SALE_ERRORS = {409: "the order was recorded before with other values"}
+REVIEW_ERRORS = {409: "the sale is not waiting for review (or was decided the other way)"}
+STATE_ERRORS = {409: "the task's state does not allow it"}
+
+
 def api_routes() -> list[ApiRoute]:
     task = "/api/v1/tasks/{task_id}"
+    sale = "/api/v1/sales/{sale_id}"
     return [
         ApiRoute("POST", "/api/v1/tasks", create_task, "Create a draft task", tag="tasks", body=TaskIn,
                  response=TaskOut, response_status=201),
         ApiRoute("GET", "/api/v1/tasks", list_tasks, "List tasks with completion counts and rate", tag="tasks",
                  response=list[TaskOut]),
-        ApiRoute("PUT", task, edit_task, "Edit a draft task", tag="tasks", body=TaskIn, response=TaskOut),
+        ApiRoute("PUT", task, edit_task, "Edit a draft task", tag="tasks", body=TaskIn, response=TaskOut,
+                 errors=STATE_ERRORS),
         ApiRoute("POST", f"{task}/publish", publish_task, "Publish: assign the audience, push the task cards (once)",
-                 tag="tasks", response=TaskOut),
+                 tag="tasks", response=TaskOut, errors=STATE_ERRORS),
         ApiRoute("POST", f"{task}/cancel", cancel_task, "Cancel a task", tag="tasks", response=TaskOut),
         ApiRoute("GET", f"{task}/progress", task_progress, "Per-guide progress (JSON, or CSV with ?format=csv)",
-                 tag="tasks", response=list[GuideProgressOut], query={"format": "csv for a download"}),
+                 tag="tasks", response=list[GuideProgressOut], response_content_types=("application/json", "text/csv"),
+                 query=ProgressQuery),
         ApiRoute("GET", f"{task}/rollup", task_rollup, "Completion per store or branch", tag="tasks",
-                 response=list[RollupOut], query={"by": "store (default) or branch"}),
+                 response=list[RollupOut], query=RollupQuery),
         ApiRoute("POST", "/api/v1/sales", post_sale, "Record a sales line (idempotent by order_id)", tag="sales",
-                 body=SaleIn, response=SaleOut),
+                 body=SaleIn, response=SaleOut, errors=SALE_ERRORS),
+        ApiRoute("GET", "/api/v1/sales", list_sales, "Sales lines, newest first (review=pending: self-reports to check)",
+                 tag="sales", response=list[SaleOut], query=SalesQuery),
+        ApiRoute("POST", f"{sale}/confirm", confirm_sale,
+                 "Confirm a self-reported sale: it counts in open sales tasks, once", tag="sales", response=SaleOut,
+                 errors=REVIEW_ERRORS),
+        ApiRoute("POST", f"{sale}/reject", reject_sale, "Reject a self-reported sale: it never counts", tag="sales",
+                 response=SaleOut, errors=REVIEW_ERRORS),
     ]  # fmt: skip

@@ -36,7 +36,7 @@ async def report_sale(msg: TextMessage, args: str, guide: Guide, tasks: TaskServ
         orders, amount = int(parts[0]), Decimal(parts[1])
     except (IndexError, ValueError, InvalidOperation):
         return Reply.text(SALES_USAGE)
-    if not (0 < orders <= 1000 and 0 < amount <= 10_000_000):
+    if not (0 < orders <= 1000 and 0 < amount < 10_000_000):
         return Reply.text(SALES_USAGE)
     sale = SaleIn(
         order_id="chat:" + hashlib.sha1(inbox_key.encode()).hexdigest()[:32],

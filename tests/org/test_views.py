@@ -1,5 +1,7 @@
 """The HQ organisation API: bearer auth, JSON and CSV import, one error shape."""
 
+import pytest
+
 from tests.org.test_service import CSV
 from tests.support.org import SMALL_ORG
 
@@ -62,3 +64,56 @@ async def test_an_unknown_api_path_answers_in_the_same_error_shape(client, hq_he
 
     assert response.status == 404
     assert (await response.json())["error"]["code"] == "not_found"
+
+
+async def test_a_non_ascii_authorization_header_is_401_not_a_crash(client):
+    response = await client.get("/api/v1/guides", headers={"Authorization": "Bearer 令牌".encode().decode("latin-1")})
+
+    assert response.status == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+async def test_a_wrong_method_answers_405_with_allow(client, hq_headers):
+    response = await client.delete("/api/v1/guides", headers=hq_headers)
+
+    assert response.status == 405
+    assert response.headers["Allow"] == "GET"
+    assert (await response.json())["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/org/import", {"regions": [{"code": "EAST", "name": "华东\x00"}]}, "regions.0.name"),
+        ("/api/v1/coins/adjust", {"guide": "zhangsan", "amount": 1, "reason": "\x00", "request_id": "1"}, "reason"),
+        ("/api/v1/tasks", {"title": "a\x00b"}, "title"),
+    ],
+    ids=["org-name", "coin-reason", "task-title"],
+)
+async def test_a_nul_character_in_any_string_is_refused_naming_the_field(client, hq_headers, path, body, field):
+    response = await client.post(path, json=body, headers=hq_headers)
+
+    assert response.status == 422
+    assert field in {f["field"] for f in (await response.json())["error"]["fields"]}
+
+
+async def test_a_body_in_an_unlisted_content_type_is_415(client, hq_headers):
+    response = await client.post("/api/v1/tasks", data=b"<task/>", headers={**hq_headers, "Content-Type": "text/xml"})
+
+    assert response.status == 415
+
+
+async def test_the_document_lists_every_status_a_route_answers(client):
+    document = await (await client.get("/api/openapi.json")).json()
+
+    publish = document["paths"]["/api/v1/tasks/{task_id}/publish"]["post"]
+    assert set(publish["responses"]) == {"200", "401", "404", "409", "503"}
+    assert publish["parameters"][0]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+    [status] = document["paths"]["/api/v1/redemptions"]["get"]["parameters"]
+    assert status["schema"] == {"$ref": "#/components/schemas/RedemptionStatus"}
+    assert document["components"]["schemas"]["RedemptionStatus"]["enum"] == [
+        "pending",
+        "shipped",
+        "delivered",
+        "cancelled",
+    ]

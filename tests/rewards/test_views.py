@@ -1,6 +1,14 @@
 """HQ coins and shop API."""
 
+import pytest
+
 from rewards.models import RewardItem
+from tests.support.org import import_small_org
+
+
+@pytest.fixture(autouse=True)
+async def org(client):
+    await import_small_org()
 
 
 async def test_hq_grants_and_deducts_coins_once_per_request_id(client, hq_headers):
@@ -55,3 +63,51 @@ async def test_a_correction_reverses_an_entry_once(client, hq_headers, services)
     coins = await response.json()
     assert coins["balance"] == 0
     assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [(-80, "总部更正：重复发放"), (80, "误发")]
+
+
+async def test_coins_for_an_unknown_guide_are_refused_naming_the_guide(client, hq_headers):
+    grant = {"guide": "nobody", "amount": 100, "reason": "门店之星", "request_id": "hq-9"}
+
+    response = await client.post("/api/v1/coins/adjust", json=grant, headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["guide"]
+
+
+async def test_an_unknown_guide_has_no_balance(client, hq_headers):
+    response = await client.get("/api/v1/guides/nobody/coins", headers=hq_headers)
+
+    assert response.status == 404
+    assert (await response.json())["error"]["fields"] == [{"field": "userid", "message": "does not exist"}]
+
+
+@pytest.mark.parametrize("item_id", ["abc", "0", "-1", "2147483648", "99999999999999999999"])
+async def test_an_id_that_cannot_exist_is_404_in_the_error_shape(client, hq_headers, item_id):
+    item = {"name": "保温杯", "price": 100, "stock": 3}
+
+    response = await client.put(f"/api/v1/rewards/items/{item_id}", json=item, headers=hq_headers)
+
+    assert response.status == 404
+    assert (await response.json())["error"]["fields"] == [{"field": "item_id", "message": "does not exist"}]
+
+
+async def test_an_unknown_status_filter_is_refused_naming_it(client, hq_headers):
+    response = await client.get("/api/v1/redemptions?status=else", headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["status"]
+
+
+async def test_a_gift_window_needs_time_zones_and_no_numbers(client, hq_headers):
+    item = {
+        "name": "保温杯",
+        "price": 100,
+        "stock": 3,
+        "active_from": 1714550400,
+        "active_until": "2026-05-01T00:00:00",
+    }
+
+    response = await client.post("/api/v1/rewards/items", json=item, headers=hq_headers)
+
+    assert response.status == 422
+    assert {f["field"] for f in (await response.json())["error"]["fields"]} == {"active_from", "active_until"}

@@ -1,9 +1,11 @@
 """The HQ task and sales API, and the tracked share link, over HTTP."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
+from tasks.schemas import SaleIn
 from tests.support.org import import_small_org
 from tests.support.tasks import task_in, today
 
@@ -75,7 +77,7 @@ async def test_a_draft_can_be_edited_but_a_published_task_cannot(client, hq_head
 
     late = await client.put(f"/api/v1/tasks/{task['id']}", json=body(target=5), headers=hq_headers)
 
-    assert (await edited.json())["target"] == "9"
+    assert (await edited.json())["target"] == 9
     assert late.status == 409
 
 
@@ -122,7 +124,7 @@ async def test_a_sale_posted_twice_answers_the_same_and_counts_once(client, hq_h
     assert answers[0] == answers[1]
     assert answers[0]["counted_in_tasks"] == [task["id"]]
     progress = await (await client.get(f"/api/v1/tasks/{task['id']}/progress", headers=hq_headers)).json()
-    assert progress[1]["progress"] == "1280"
+    assert progress[1]["progress"] == "1280.00"
 
 
 async def test_a_sale_without_a_time_zone_is_refused(client, hq_headers, org):
@@ -138,8 +140,10 @@ async def test_the_share_link_redirects_and_counts_unique_visitors_per_day(clien
     await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
     code = await services.tasks.share_link_code("zhangsan", task["id"])
 
-    for agent in ("iPhone", "iPhone", "Android"):
-        response = await client.get(f"/s/{code}", headers={"User-Agent": agent}, allow_redirects=False)
+    for browser in ("iPhone", "iPhone", "iPhone", "Android"):
+        if browser == "Android":
+            client.session.cookie_jar.clear()  # another browser: no cookie of ours yet
+        response = await client.get(f"/s/{code}", headers={"User-Agent": browser}, allow_redirects=False)
         assert (response.status, response.headers["Location"]) == (302, "https://shop.example.com/new")
 
     assert (await services.tasks.assignment("zhangsan", task["id"])).visitors == 2
@@ -147,3 +151,167 @@ async def test_the_share_link_redirects_and_counts_unique_visitors_per_day(clien
 
 async def test_an_unknown_share_link_is_404(client):
     assert (await client.get("/s/nothing")).status == 404
+
+
+async def test_every_wrong_field_of_a_task_is_named_in_one_answer(client, hq_headers, org):
+    wrong = {"target": 0, "end_date": str(today().date() - timedelta(days=9)), "audience": {"stores": ["NOPE"]}}
+
+    response = await client.post("/api/v1/tasks", json={**body(), **wrong}, headers=hq_headers)
+
+    assert response.status == 422
+    assert {f["field"] for f in (await response.json())["error"]["fields"]} == {
+        "target",
+        "end_date",
+        "audience.stores",
+    }
+
+
+async def test_a_task_answers_counts_as_integers(client, hq_headers, org):
+    task = await create(client, hq_headers, target=2)
+
+    assert (task["target"], task["assigned"]) == (2, 0)
+
+
+async def test_a_number_where_a_date_belongs_is_refused(client, hq_headers, org):
+    response = await client.post("/api/v1/tasks", json={**body(), "start_date": 20260501}, headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["start_date"]
+
+
+def sale(**overrides) -> dict:
+    return {"order_id": "POS-9", "guide": "zhangsan", "store": "SH01", "amount": "1200",
+            "sold_at": "2026-05-01T14:30:00+08:00", **overrides}  # fmt: skip
+
+
+async def test_a_sale_for_an_unknown_guide_is_refused_naming_the_guide(client, hq_headers, org):
+    response = await client.post("/api/v1/sales", json=sale(guide="nobody"), headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["guide"]
+
+
+@pytest.mark.parametrize(
+    "respelled",
+    [{"amount": "1200.00"}, {"amount": 1200}, {"sold_at": "2026-05-01T06:30:00Z"}],
+    ids=["decimal-places", "number", "same-instant-in-utc"],
+)
+async def test_the_same_order_spelled_differently_is_the_same_order(client, hq_headers, org, respelled):
+    first = await client.post("/api/v1/sales", json=sale(), headers=hq_headers)
+
+    again = await client.post("/api/v1/sales", json=sale(**respelled), headers=hq_headers)
+
+    assert again.status == 200
+    assert await again.json() == await first.json()
+
+
+async def test_the_same_order_with_another_amount_is_a_conflict(client, hq_headers, org):
+    await client.post("/api/v1/sales", json=sale(), headers=hq_headers)
+
+    response = await client.post("/api/v1/sales", json=sale(amount="1300"), headers=hq_headers)
+
+    assert response.status == 409
+
+
+async def test_money_is_answered_as_a_decimal_string(client, hq_headers, org):
+    answer = await (await client.post("/api/v1/sales", json=sale(amount=1200), headers=hq_headers)).json()
+
+    assert (answer["amount"], answer["orders"]) == ("1200.00", 1)
+
+
+async def self_report(services, orders=2, amount="300") -> int:
+    data = SaleIn(order_id=f"chat:{orders}:{amount}", guide="zhangsan", store="SH01", amount=Decimal(amount),
+                  orders=orders, channel="chat", sold_at=today())  # fmt: skip
+    sale, counted = await services.tasks.record_sale(data, self_reported=True)
+    assert counted == []
+    return sale.id
+
+
+async def test_hq_lists_the_self_reports_waiting_for_review(client, hq_headers, org, services):
+    sale_id = await self_report(services)
+    await client.post("/api/v1/sales", json=sale(sold_at=today().isoformat()), headers=hq_headers)
+
+    pending = await (await client.get("/api/v1/sales?review=pending", headers=hq_headers)).json()
+
+    assert [(s["id"], s["review"], s["self_reported"]) for s in pending] == [(sale_id, "pending", True)]
+
+
+async def test_confirming_a_self_report_counts_it_once(client, hq_headers, org, services):
+    task = await create(client, hq_headers, kind="sales_target", target=1000)
+    await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
+    sale_id = await self_report(services, amount="300")
+
+    answers = [await client.post(f"/api/v1/sales/{sale_id}/confirm", headers=hq_headers) for _ in range(2)]
+
+    first, second = [await a.json() for a in answers]
+    assert (first["review"], first["counted_in_tasks"]) == ("confirmed", [task["id"]])
+    assert second == first
+    progress = await (await client.get(f"/api/v1/tasks/{task['id']}/progress", headers=hq_headers)).json()
+    assert [row["progress"] for row in progress if row["guide"] == "zhangsan"] == ["300.00"]
+
+
+async def test_a_rejected_self_report_never_counts(client, hq_headers, org, services):
+    task = await create(client, hq_headers, kind="sales_target", target=1000)
+    await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
+    sale_id = await self_report(services)
+
+    rejected = await client.post(f"/api/v1/sales/{sale_id}/reject", headers=hq_headers)
+    confirm = await client.post(f"/api/v1/sales/{sale_id}/confirm", headers=hq_headers)
+
+    assert ((await rejected.json())["review"], (await rejected.json())["counted_in_tasks"]) == ("rejected", [])
+    assert confirm.status == 409
+    assert (await services.tasks.assignment("zhangsan", task["id"])).progress == 0
+
+
+async def test_a_store_reported_sale_is_not_up_for_review(client, hq_headers, org):
+    posted = await (await client.post("/api/v1/sales", json=sale(), headers=hq_headers)).json()
+
+    response = await client.post(f"/api/v1/sales/{posted['id']}/confirm", headers=hq_headers)
+
+    assert (posted["review"], response.status) == ("none", 409)
+
+
+async def share_link(client, hq_headers, services) -> tuple[int, str]:
+    task = await create(client, hq_headers, kind="share_post", metric="visitors")
+    await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
+    return task["id"], await services.tasks.share_link_code("zhangsan", task["id"])
+
+
+async def test_a_visitor_is_known_by_a_first_party_cookie(client, hq_headers, org, services):
+    task_id, code = await share_link(client, hq_headers, services)
+
+    first = await client.get(f"/s/{code}", allow_redirects=False)
+    cookie = first.cookies["gb_v"]
+    client.session.cookie_jar.clear()
+    headers = {"User-Agent": "another browser", "Cookie": f"gb_v={cookie.value}"}
+    await client.get(f"/s/{code}", allow_redirects=False, headers=headers)
+
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) > 300 * 24 * 3600
+    assert (await services.tasks.assignment("zhangsan", task_id)).visitors == 1
+
+
+async def test_customers_behind_the_same_balancer_count_apart(client, hq_headers, org, services):
+    task_id, code = await share_link(client, hq_headers, services)
+    client.session.cookie_jar.clear()
+
+    for customer in ("cookie-a-0123456789", "cookie-b-0123456789"):
+        await client.get(f"/s/{code}", allow_redirects=False, cookies={"gb_v": customer})
+
+    assert (await services.tasks.assignment("zhangsan", task_id)).visitors == 2
+
+
+async def test_a_share_code_longer_than_any_code_is_404_and_not_logged(client, caplog):
+    code = "x" * 40
+
+    response = await client.get(f"/s/{code}")
+
+    assert response.status == 404
+    assert code not in caplog.text
+
+
+async def test_chinese_in_answers_is_readable(client, hq_headers, org):
+    await create(client, hq_headers)
+
+    text = await (await client.get("/api/v1/tasks", headers=hq_headers)).text()
+
+    assert "五一吸粉冲刺" in text
