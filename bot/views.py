@@ -7,7 +7,7 @@ from datetime import datetime
 from aiohttp import web
 from pydantic import BaseModel
 
-from config.api import ApiError, ApiRoute, json_ok
+from config.api import ApiError, ApiRoute, json_ok, path_params
 from config.services import SERVICES
 
 
@@ -35,7 +35,7 @@ async def list_inbox_dead_letters(request: web.Request) -> web.Response:
 
 
 async def replay_inbox_dead_letter(request: web.Request) -> web.Response:
-    row_id = _row_id(request)
+    row_id = path_params(request)["row_id"]
     if not await request.app[SERVICES].inbox.queue.replay(row_id):
         raise ApiError(409, "conflict", f"inbox row {row_id} is not a dead letter (unknown, or replayed already)")
     return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
@@ -52,17 +52,10 @@ async def list_outbox_dead_letters(request: web.Request) -> web.Response:
 
 
 async def replay_outbox_dead_letter(request: web.Request) -> web.Response:
-    row_id = _row_id(request)
+    row_id = path_params(request)["row_id"]
     if not await request.app[SERVICES].outbox.replay(row_id):
         raise ApiError(409, "conflict", f"outbox row {row_id} has not failed (unknown, or replayed already)")
     return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
-
-
-def _row_id(request: web.Request) -> int:
-    raw = request.match_info["row_id"]
-    if not raw.isascii() or not raw.isdigit() or int(raw) > 2**31 - 1:
-        raise ApiError(404, "not_found", "no such row")
-    return int(raw)
 
 
 def api_routes() -> list[ApiRoute]:
@@ -72,9 +65,10 @@ def api_routes() -> list[ApiRoute]:
                  tag="dead letters", response=list[DeadLetterOut]),
         ApiRoute("POST", inbox + "/{row_id}/replay", replay_inbox_dead_letter,
                  "Handle a dead callback again (effects are keyed, so nothing counts twice)", tag="dead letters",
-                 response=ReplayOut, response_status=202),
+                 response=ReplayOut, response_status=202, errors={409: "not a dead letter (any more)"}),
         ApiRoute("GET", outbox, list_outbox_dead_letters, "WeCom sends that failed for good", tag="dead letters",
                  response=list[DeadLetterOut]),
         ApiRoute("POST", outbox + "/{row_id}/replay", replay_outbox_dead_letter,
-                 "Send a failed WeCom call again", tag="dead letters", response=ReplayOut, response_status=202),
+                 "Send a failed WeCom call again", tag="dead letters", response=ReplayOut, response_status=202,
+                 errors={409: "has not failed (any more)"}),
     ]  # fmt: skip

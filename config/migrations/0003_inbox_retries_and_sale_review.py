@@ -1,6 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from bot.models import InboxStatus
+from tasks.models import SaleReview
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -22,6 +23,16 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='InboxEvent',
             name='not_before',
+            field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='Sale',
+            name='review',
+            field=fields.CharEnumField(default=SaleReview.NONE, db_index=True, description='NONE: none\nPENDING: pending\nCONFIRMED: confirmed\nREJECTED: rejected', enum_type=SaleReview, max_length=16),
+        ),
+        ops.AddField(
+            model_name='Sale',
+            name='reviewed_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
         ),
     ]
