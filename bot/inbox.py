@@ -17,7 +17,6 @@ be durable before the ack.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,6 +28,7 @@ from bot.metrics import BotMetrics
 from bot.models import InboxEvent, InboxStatus
 from bot.outbox import Outbox
 from bot.replies import Reply
+from kernel.clock import Clock
 from kernel.group_commit import GroupCommit
 from kernel.retry_queue import Claimed, RetryQueue
 
@@ -55,19 +55,19 @@ class Inbox:
         outbox: Outbox,
         metrics: BotMetrics,
         *,
-        now: Callable[[], datetime],
+        clock: Clock,
         lease: timedelta = timedelta(seconds=6),
     ) -> None:
         self._dispatcher = dispatcher
         self._outbox = outbox
         self._metrics = metrics
-        self._now = now
+        self._clock = clock
         self._inserts = GroupCommit(_insert_new_rows)
         self.queue = RetryQueue(
             InboxEvent,
             load=_stored,
             work=self._handle,
-            now=now,
+            clock=clock,
             on_failure=self._failed,
             lease=lease,
             max_attempts=MAX_ATTEMPTS,
@@ -75,16 +75,13 @@ class Inbox:
 
     async def store(self, xml: str, event: WeComEvent) -> StoredEvent | None:
         """Persist the event, claimed by this process; None when its dedup key was stored before."""
-        now = self._now()
+        now = self._clock.now()
         key = dedup_key(event, xml)
         row_id = await self._inserts.submit((key, event.kind, xml, InboxStatus.PROCESSING.value, now, now, "", 1))
         return None if row_id is None else StoredEvent(row_id, key, event, now)
 
     def handle_in_background(self, stored: StoredEvent) -> None:
         self.queue.start(Claimed(stored.id, 1, stored))
-
-    async def run(self) -> None:
-        await self.queue.run()
 
     async def resume(self) -> int:
         return await self.queue.resume()
@@ -104,7 +101,7 @@ class Inbox:
             )
         elif result is UNHANDLED:
             log.debug("no handler for %s event (inbox row %s)", event.kind, stored.id)
-        self._metrics.inbox_lag.observe((self._now() - stored.received_at).total_seconds())
+        self._metrics.inbox_lag.observe((self._clock.now() - stored.received_at).total_seconds())
 
     async def _failed(self, claimed: Claimed[StoredEvent], error: str, given_up: bool) -> None:
         stored = claimed.item

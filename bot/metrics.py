@@ -27,6 +27,15 @@ class BotMetrics:
         self.inbox_dead_letters = Counter(
             "guidebot_inbox_dead_letters", "Callbacks given up after the last attempt", ["kind"], registry=self.registry
         )
+        self.event_dead_letters = Counter(
+            "guidebot_event_dead_letters",
+            "Domain events whose subscribers failed on every attempt",
+            ["event"],
+            registry=self.registry,
+        )
+        self.events_dead = Gauge(
+            "guidebot_events_dead", "Domain events waiting for HQ to replay them", registry=self.registry
+        )
         self.inbox_dead = Gauge(
             "guidebot_inbox_dead", "Dead letters waiting for HQ to replay them", registry=self.registry
         )

@@ -12,11 +12,10 @@ good, by whichever path (e.g. to ask the guide to forward an invite by hand).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -26,7 +25,9 @@ from bot.models import OutboxMessage, OutboxStatus
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import WELCOME_ALREADY_SENT, WeComError, WeComUnavailable
+from kernel.clock import Clock
 from kernel.leases import Lease
+from kernel.polling import PollingLoop
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +35,6 @@ MESSAGE_SEND = "message/send"
 SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
 WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Deferred(Exception):
@@ -70,7 +67,8 @@ class Outbox:
         max_attempts: int = 8,
         retry_base: timedelta = timedelta(seconds=5),
         lease: timedelta = timedelta(seconds=6),
-        clock: Callable[[], datetime] = utcnow,
+        poll_interval: float = 1.0,
+        clock: Clock,
     ) -> None:
         self._client = client
         self._budget = budget
@@ -80,7 +78,7 @@ class Outbox:
         self._retry_base = retry_base
         self._lease = Lease(OutboxMessage, OutboxStatus.SENDING.value, lease, clock)
         self._clock = clock
-        self._wake = asyncio.Event()
+        self.loop = PollingLoop("outbox", self.send_due, self._lease, poll_interval)
         self._in_flight: set[asyncio.Task] = set()
         self._settled_handlers: dict[str, SettledHandler] = {}
 
@@ -94,14 +92,14 @@ class Outbox:
 
     async def enqueue(self, key: str, api: str, payload: dict, *, not_before: datetime | None = None) -> OutboxMessage:
         """Write the row once; a second enqueue with the same key returns the first row."""
-        now = self._clock()
+        now = self._clock.now()
         try:
             row = await OutboxMessage.create(
                 key=key, api=api, payload=payload, not_before=not_before or now, created_at=now
             )
         except IntegrityError:
             return await OutboxMessage.get(key=key)
-        self._wake.set()
+        self.loop.wake()
         return row
 
     async def enqueue_message(
@@ -127,31 +125,9 @@ class Outbox:
         finally:
             self._lease.release(row.id)
 
-    async def run(self, poll_interval: float = 1.0) -> None:
-        """The background sender: claims due rows and sends them with bounded concurrency.
-
-        A row enqueued during a pass wakes the next pass at once, not after the poll interval.
-        """
-        renewing = asyncio.create_task(self._lease.keep_fresh())
-        try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self.send_due()
-                except Exception as exc:
-                    log.warning("outbox sender pass failed (%s); retrying", type(exc).__name__)
-                try:
-                    await asyncio.wait_for(self._wake.wait(), poll_interval)
-                except TimeoutError:
-                    pass
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
-
     async def send_due(self) -> int:
         """One pass: take back stale claims, then send every due pending row. Returns rows sent."""
-        now = self._clock()
+        now = self._clock.now()
         await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()).update(
             status=OutboxStatus.PENDING
         )
@@ -182,9 +158,9 @@ class Outbox:
     async def replay(self, row_id: int) -> bool:
         """Send a failed row again with a fresh set of attempts; False when the row has not failed."""
         replayed = await OutboxMessage.filter(id=row_id, status=OutboxStatus.FAILED).update(
-            status=OutboxStatus.PENDING, attempts=0, not_before=self._clock()
+            status=OutboxStatus.PENDING, attempts=0, not_before=self._clock.now()
         )
-        self._wake.set()
+        self.loop.wake()
         return replayed == 1
 
     async def _claim(self, row: OutboxMessage) -> bool:
@@ -193,7 +169,7 @@ class Outbox:
             status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()
         )
         claimed = await OutboxMessage.filter(claimable, id=row.id).update(
-            status=OutboxStatus.SENDING, claimed_at=self._clock(), attempts=F("attempts") + 1
+            status=OutboxStatus.SENDING, claimed_at=self._clock.now(), attempts=F("attempts") + 1
         )
         if claimed == 1:
             self._lease.hold(row.id)
@@ -213,7 +189,7 @@ class Outbox:
             await self._call(row)
         except Deferred as deferred:
             row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
-            row.not_before = self._clock() + deferred.retry_after
+            row.not_before = self._clock.now() + deferred.retry_after
             await row.save(update_fields=["status", "not_before", "attempts"])
             return Delivery(sent=False)
         except Exception as exc:
@@ -223,7 +199,7 @@ class Outbox:
                 await self._record_failure(row, exc)
                 return Delivery(sent=False, error=exc)
             log.info("outbox row %s (%s): an earlier attempt had delivered it", row.id, row.api)
-        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock(), ""
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock.now(), ""
         await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         self._metrics.outbox_sent.labels(api=row.api).inc()
         await self._settled(row, None)
@@ -243,7 +219,7 @@ class Outbox:
 
     async def _within_budget(self, row: OutboxMessage) -> list[str]:
         """The row's members who may still be messaged now; the rest move to a later row."""
-        now = self._clock()
+        now = self._clock.now()
         reservation = await self._budget.reserve(
             row.payload["touser"], now, tag=f"{row.id}:{row.attempts}", answer=row.payload.get("answer", False)
         )
@@ -268,7 +244,7 @@ class Outbox:
         if retryable and row.attempts < self._max_attempts:
             row.status = OutboxStatus.PENDING
             base = WELCOME_RETRY_BASE if row.api == SEND_WELCOME_MSG else self._retry_base
-            row.not_before = self._clock() + base * 2 ** (row.attempts - 1)
+            row.not_before = self._clock.now() + base * 2 ** (row.attempts - 1)
         else:
             row.status = OutboxStatus.FAILED
             self._metrics.outbox_failed.labels(api=row.api).inc()

@@ -51,6 +51,7 @@ async def metrics(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     services.metrics.inbox_pending.set(await services.inbox.pending_count())
     services.metrics.inbox_dead.set(await services.inbox.queue.dead_count())
+    services.metrics.events_dead.set(await services.bus.queue.dead_count())
     for status, count in (await services.outbox.count_by_status()).items():
         services.metrics.outbox_rows.labels(status=status).set(count)
     return web.Response(body=generate_latest(services.metrics.registry), headers={"Content-Type": CONTENT_TYPE_LATEST})

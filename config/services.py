@@ -23,8 +23,10 @@ from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
 from config.settings import Settings
+from config.subscriptions import subscribe_all
 from fans.service import FanService
-from kernel.clock import SystemClock
+from kernel.clock import Clock, SystemClock
+from kernel.event_bus import EventBus
 from org.service import OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
@@ -48,6 +50,8 @@ class Services:
     dispatcher: Dispatcher
     inbox: Inbox
     crypto: CallbackCrypto | None
+    clock: Clock
+    bus: EventBus
 
 
 SERVICES = web.AppKey("services", Services)
@@ -66,14 +70,15 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
             on_call=metrics.count_wecom_call,
         )
     clock = SystemClock(ZoneInfo(settings.timezone))
+    bus = EventBus(clock, on_dead_letter=lambda name: metrics.event_dead_letters.labels(event=name).inc())
     org = OrgService()
-    fans = FanService(retention=timedelta(days=settings.fan_retention_days))
-    outbox = Outbox(client, SendBudget(redis), metrics, concurrency=settings.outbox_concurrency)
+    fans = FanService(bus, WeComContactDirectory(client), retention=timedelta(days=settings.fan_retention_days))
+    outbox = Outbox(client, SendBudget(redis), metrics, clock=clock, concurrency=settings.outbox_concurrency)
     invites = InviteService(outbox, metrics, invite_url=settings.invite_url, invite_text=settings.invite_text)
-    ledger = CoinLedger()
-    shop = RewardShop(ledger)
+    ledger = CoinLedger(bus, clock)
+    shop = RewardShop(ledger, bus, clock)
     notifier = OutboxNotifier(outbox)
-    badges = BadgeService(notifier)
+    badges = BadgeService(bus, clock)
     cards = WeComTaskCards(outbox, agent_id=settings.wecom_agent_id or 0)
     tasks = TaskService(
         org,
@@ -88,7 +93,6 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         invites=invites,
         fans=fans,
         org=org,
-        contacts=WeComContactDirectory(client),
         tasks=tasks,
         ledger=ledger,
         shop=shop,
@@ -96,6 +100,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         cards=cards,
         public_url=settings.public_url.rstrip("/"),
     )
+    subscribe_all(bus, notifier=notifier, fans=fans, tasks=tasks, badges=badges)
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -120,6 +125,8 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,
-        inbox=Inbox(dispatcher, outbox, metrics, now=clock.now),
+        inbox=Inbox(dispatcher, outbox, metrics, clock=clock),
+        clock=clock,
+        bus=bus,
         crypto=crypto,
     )

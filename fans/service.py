@@ -10,15 +10,19 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from fans.events import FanAdded, FanLost
 from fans.models import Customer, Fan, FanVerdict, LossSource
+from fans.ports import ContactDirectory
+from kernel.event_bus import EventBus
 
 WECOM_USER_CONTACT_TYPE = 2
 
 
 class FanService:
-    def __init__(self, retention: timedelta) -> None:
+    def __init__(self, bus: EventBus, contacts: ContactDirectory, retention: timedelta) -> None:
+        self._bus = bus
+        self._contacts = contacts
         self._retention = retention
 
     async def record_added(
@@ -29,9 +33,8 @@ class FanService:
         external_userid: str,
         state: str,
         added_at: datetime,
-        contact_type: int | None,
     ) -> Fan:
-        """Store one add with its verdict.
+        """Store one add with its verdict; a new fan is recorded as FanAdded (progress, badges).
 
         The same event_key again, or an add of a customer the guide already holds (an
         add_half_external_contact followed by add_external_contact), returns the held record.
@@ -39,15 +42,16 @@ class FanService:
         existing = await Fan.get_or_none(event_key=event_key)
         if existing:
             return existing
+        contact_type = await self._contacts.contact_type(external_userid)
         await Customer.get_or_create(external_userid=external_userid, defaults={"first_seen_at": added_at})
         try:
-            async with in_transaction():
+            async with self._bus.transaction():
                 customer = await self._locked_customer(external_userid, contact_type)
                 held = await Fan.get_or_none(customer=customer, guide_userid=guide_userid, lost_at__isnull=True)
                 if held:
                     return held
                 verdict = await self._verdict(customer, guide_userid, added_at)
-                return await Fan.create(
+                fan = await Fan.create(
                     event_key=event_key,
                     guide_userid=guide_userid,
                     customer=customer,
@@ -55,6 +59,12 @@ class FanService:
                     added_at=added_at,
                     verdict=verdict,
                 )
+                await self._bus.record(
+                    FanAdded(
+                        guide_userid=guide_userid, fan_id=fan.id, added_at=added_at, counts_as_new=fan.counts_as_new
+                    )
+                )
+                return fan
         except IntegrityError:
             return await Fan.get(event_key=event_key)
 
@@ -62,7 +72,7 @@ class FanService:
         self, *, guide_userid: str, external_userid: str, lost_at: datetime, source: LossSource
     ) -> Fan | None:
         """Mark the guide's active fan of this customer lost; None when there was none."""
-        async with in_transaction():
+        async with self._bus.transaction():
             fan = (
                 await Fan.filter(
                     guide_userid=guide_userid, customer__external_userid=external_userid, lost_at__isnull=True
@@ -75,6 +85,16 @@ class FanService:
                 return None
             fan.lost_at, fan.loss_source = lost_at, source
             await fan.save(update_fields=["lost_at", "loss_source"])
+            await self._bus.record(
+                FanLost(
+                    guide_userid=guide_userid,
+                    fan_id=fan.id,
+                    added_at=fan.added_at,
+                    lost_at=lost_at,
+                    counts_as_new=fan.counts_as_new,
+                    transferred=source is LossSource.TRANSFERRED,
+                )  # fmt: skip
+            )
             return fan
 
     async def new_fan_count(self, guide_userid: str) -> int:

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from tortoise.models import Model
+
+from kernel.clock import Clock
 
 log = logging.getLogger(__name__)
 
 
 class Lease:
-    def __init__(
-        self, model: type[Model], held_status: str, duration: timedelta, clock: Callable[[], datetime]
-    ) -> None:
+    def __init__(self, model: type[Model], held_status: str, duration: timedelta, clock: Clock) -> None:
         self._model = model
         self._held_status = held_status
         self.duration = duration
@@ -36,15 +35,22 @@ class Lease:
 
     def stale_before(self) -> datetime:
         """Claims made before this moment were not renewed: their holder is gone."""
-        return self._clock() - self.duration
+        return self._clock.now() - self.duration
 
     async def renew(self) -> None:
         if self._held:
-            await self._model.filter(id__in=list(self._held), status=self._held_status).update(claimed_at=self._clock())
+            await self._model.filter(id__in=list(self._held), status=self._held_status).update(
+                claimed_at=self._clock.now()
+            )
 
-    async def keep_fresh(self) -> None:
-        while True:
-            await asyncio.sleep(self.duration.total_seconds() / 3)
+    async def keep_fresh(self, stopping: asyncio.Event) -> None:
+        """Renew every third of the lease until `stopping` is set."""
+        while not stopping.is_set():
+            try:
+                await asyncio.wait_for(stopping.wait(), self.duration.total_seconds() / 3)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.renew()
             except Exception as exc:

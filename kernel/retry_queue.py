@@ -12,18 +12,19 @@ a row may be worked on again after a crash.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Generic, TypeVar
 
 from tortoise.expressions import F, Q
 from tortoise.models import Model
 
+from kernel.clock import Clock
 from kernel.group_commit import GroupCommit
 from kernel.leases import Lease
+from kernel.polling import PollingLoop
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class RetryQueue(Generic[Item]):
         *,
         load: Callable[[Model], Item],
         work: Callable[[Item], Awaitable[None]],
-        now: Callable[[], datetime],
+        clock: Clock,
         on_failure: FailureHook | None = None,
         lease: timedelta = timedelta(seconds=6),
         poll_interval: float = 1.0,
@@ -68,15 +69,14 @@ class RetryQueue(Generic[Item]):
         self._model = model
         self._load = load
         self._work = work
-        self._now = now
+        self._clock = clock
         self._on_failure = on_failure
-        self._lease = Lease(model, PROCESSING, lease, now)
-        self._poll_interval = poll_interval
+        self._lease = Lease(model, PROCESSING, lease, clock)
         self._retry_base = retry_base
         self.max_attempts = max_attempts
         self._in_flight: set[asyncio.Task] = set()
         self._completions = GroupCommit(self._mark_done)
-        self._wake = asyncio.Event()
+        self.loop = PollingLoop(model.__name__, self.resume, self._lease, poll_interval)
 
     def start(self, claimed: Claimed[Item]) -> None:
         """Work on a row this process has just claimed (or created claimed), in the background."""
@@ -94,30 +94,9 @@ class RetryQueue(Generic[Item]):
         finally:
             self._lease.release(claimed.id)
 
-    def wake(self) -> None:
-        """Look for due rows now rather than at the next poll."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        """Keep this process's claims fresh; every poll (or wake), take up what is due or was left behind."""
-        renewing = asyncio.create_task(self._lease.keep_fresh())
-        try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self.resume()
-                except Exception as exc:
-                    log.warning("%s resume pass failed (%s); trying again", self._model.__name__, type(exc).__name__)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
-
     async def resume(self) -> int:
         """Claim every row that is due (retries, stale claims, replays) and start it. Returns how many."""
-        now = self._now()
+        now = self._clock.now()
         await self._model.filter(status=PROCESSING, claimed_at__lt=self._lease.stale_before()).update(
             status=PENDING, not_before=now
         )
@@ -133,7 +112,7 @@ class RetryQueue(Generic[Item]):
                 await self._failed(Claimed(row.id, row.attempts, self._load(row)), row.error or "stopped mid-attempt")
                 continue
             claimed = await self._model.filter(id=row.id, status=PENDING).update(
-                status=PROCESSING, claimed_at=self._now(), attempts=F("attempts") + 1
+                status=PROCESSING, claimed_at=self._clock.now(), attempts=F("attempts") + 1
             )
             if claimed == 1:
                 resumed += 1
@@ -159,9 +138,9 @@ class RetryQueue(Generic[Item]):
     async def replay(self, row_id: int) -> bool:
         """Give a dead letter a fresh set of attempts; False when the row is not a dead letter (any more)."""
         replayed = await self._model.filter(id=row_id, status=DEAD).update(
-            status=PENDING, attempts=0, not_before=self._now()
+            status=PENDING, attempts=0, not_before=self._clock.now()
         )
-        self.wake()
+        self.loop.wake()
         return replayed == 1
 
     async def _attempt(self, claimed: Claimed[Item]) -> None:
@@ -184,19 +163,21 @@ class RetryQueue(Generic[Item]):
                 return
         else:
             await self._model.filter(id=claimed.id, status=PROCESSING).update(
-                status=PENDING, not_before=self._now() + self._retry_base * 2 ** (claimed.attempts - 1), error=error
+                status=PENDING,
+                not_before=self._clock.now() + self._retry_base * 2 ** (claimed.attempts - 1),
+                error=error,
             )
         if self._on_failure is not None:
             await self._on_failure(claimed, error, given_up)
 
     async def _bury(self, row_id: int, error: str) -> bool:
         buried = await self._model.filter(id=row_id, status__in=[PENDING, PROCESSING]).update(
-            status=DEAD, processed_at=self._now(), error=error
+            status=DEAD, processed_at=self._clock.now(), error=error
         )
         if buried:
             log.error("%s row %s is a dead letter: %s", self._model.__name__, row_id, error)
         return buried == 1
 
     async def _mark_done(self, ids: list[int]) -> list[None]:
-        await self._model.filter(id__in=ids, status=PROCESSING).update(status=DONE, processed_at=self._now())
+        await self._model.filter(id__in=ids, status=PROCESSING).update(status=DONE, processed_at=self._clock.now())
         return [None] * len(ids)

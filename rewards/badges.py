@@ -1,11 +1,14 @@
-"""Badges (徽章): each awarded once, with a push to the guide."""
+"""Badges (徽章): each awarded once; the BadgeEarned event brings the guide one push (see `announce_badge`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
 
+from kernel.clock import Clock
+from kernel.event_bus import EventBus
+from rewards.events import BadgeEarned
 from rewards.models import Badge
 from rewards.ports import GuideNotifier
 
@@ -19,16 +22,18 @@ FANS_FOR_BADGE = 100
 
 
 class BadgeService:
-    def __init__(self, notifier: GuideNotifier) -> None:
-        self._notifier = notifier
+    def __init__(self, bus: EventBus, clock: Clock) -> None:
+        self._bus = bus
+        self._clock = clock
 
     async def award(self, guide_userid: str, code: str) -> bool:
         """True when the guide got the badge now; False when they already had it."""
         try:
-            await Badge.create(guide_userid=guide_userid, code=code, awarded_at=datetime.now(UTC))
+            async with self._bus.transaction():
+                await Badge.create(guide_userid=guide_userid, code=code, awarded_at=self._clock.now())
+                await self._bus.record(BadgeEarned(guide_userid=guide_userid, code=code, title=BADGES[code]))
         except IntegrityError:
             return False
-        await self._notifier.notify(guide_userid, f"🏅 获得徽章「{BADGES[code]}」", key=f"badge:{guide_userid}:{code}")
         return True
 
     async def badges_of(self, guide_userid: str) -> list[str]:
@@ -45,3 +50,10 @@ class BadgeService:
     async def after_new_fan(self, guide_userid: str, net_fans: int) -> None:
         if net_fans >= FANS_FOR_BADGE:
             await self.award(guide_userid, "fans_100")
+
+
+async def announce_badge(event: BadgeEarned, notifier: GuideNotifier) -> None:
+    """The guide hears of a new badge once (the key is the badge's)."""
+    await notifier.notify(
+        event.guide_userid, f"🏅 获得徽章「{event.title}」", key=f"badge:{event.guide_userid}:{event.code}"
+    )

@@ -7,11 +7,11 @@ debits cannot take it below zero and a repeated source changes nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from kernel.clock import Clock
+from kernel.event_bus import EventBus
+from rewards.events import CoinsPosted
 from rewards.models import CoinEntry, Wallet
 
 REVERSAL = "reversal"
@@ -25,6 +25,12 @@ class InsufficientCoins(Exception):
 
 
 class CoinLedger:
+    """The only way coins change: entries posted once per (guide, source), each recorded as CoinsPosted."""
+
+    def __init__(self, bus: EventBus, clock: Clock) -> None:
+        self._bus = bus
+        self._clock = clock
+
     async def post(
         self,
         guide_userid: str,
@@ -45,7 +51,7 @@ class CoinLedger:
             return existing
         await Wallet.get_or_create(guide_userid=guide_userid)
         try:
-            async with in_transaction():
+            async with self._bus.transaction():
                 wallet = await Wallet.filter(guide_userid=guide_userid).select_for_update().get()
                 if wallet.balance + amount < 0:
                     if not allow_partial:
@@ -58,10 +64,21 @@ class CoinLedger:
                     reason=reason[:200],
                     source_type=source_type,
                     source_id=source_id,
-                    created_at=datetime.now(UTC),
+                    created_at=self._clock.now(),
                 )
                 wallet.balance += amount
                 await wallet.save(update_fields=["balance"])
+                await self._bus.record(
+                    CoinsPosted(
+                        guide_userid=guide_userid,
+                        entry_id=entry.id,
+                        amount=amount,
+                        reason=entry.reason,
+                        source_type=source_type,
+                        source_id=source_id,
+                        posted_at=entry.created_at,
+                    )  # fmt: skip
+                )
                 return entry
         except IntegrityError:
             return await CoinEntry.get(guide_userid=guide_userid, source_type=source_type, source_id=source_id)

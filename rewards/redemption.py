@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
+from kernel.clock import Clock
+from kernel.event_bus import EventBus
+from rewards.events import RedemptionCancelled, RedemptionMade
 from rewards.ledger import CoinLedger
 from rewards.models import Redemption, RedemptionStatus, RewardItem
 
@@ -31,12 +33,14 @@ class RequestKeyReused(RedemptionError):
 
 
 class RewardShop:
-    def __init__(self, ledger: CoinLedger) -> None:
+    def __init__(self, ledger: CoinLedger, bus: EventBus, clock: Clock) -> None:
         self._ledger = ledger
+        self._bus = bus
+        self._clock = clock
 
-    async def catalog(self, now: datetime | None = None) -> list[RewardItem]:
+    async def catalog(self) -> list[RewardItem]:
         """Items on offer now (in stock or not, so guides see what is coming back)."""
-        now = now or datetime.now(UTC)
+        now = self._clock.now()
         items = await RewardItem.all().order_by("price", "id")
         return [item for item in items if _on_offer(item, now)]
 
@@ -49,9 +53,9 @@ class RewardShop:
         existing = await Redemption.get_or_none(request_key=request_key).select_related("item")
         if existing:
             return _same_request(existing, guide_userid, item_id)
-        now = datetime.now(UTC)
+        now = self._clock.now()
         try:
-            async with in_transaction():
+            async with self._bus.transaction():
                 item = await RewardItem.filter(id=item_id).select_for_update().first()
                 if item is None or not _on_offer(item, now):
                     raise RedemptionError(f"没有编号为 {item_id} 的礼品")
@@ -74,6 +78,11 @@ class RewardShop:
                 )
                 item.stock -= 1
                 await item.save(update_fields=["stock"])
+                await self._bus.record(
+                    RedemptionMade(
+                        guide_userid=guide_userid, redemption_id=redemption.id, item_name=item.name, price=item.price
+                    )
+                )
                 return redemption
         except IntegrityError:
             existing = await Redemption.get(request_key=request_key).select_related("item")
@@ -81,14 +90,14 @@ class RewardShop:
 
     async def move(self, redemption_id: int, status: RedemptionStatus) -> Redemption:
         """pending → shipped → delivered, or cancelled (coins refunded, stock returned)."""
-        async with in_transaction():
+        async with self._bus.transaction():
             redemption = await Redemption.filter(id=redemption_id).select_for_update().first()
             if redemption is None:
                 raise RedemptionError(f"no redemption {redemption_id}")
             await redemption.fetch_related("item")
             if redemption.status not in NEXT_STATUS[status]:
                 raise RedemptionError(f"a {redemption.status} redemption cannot become {status}")
-            redemption.status, redemption.updated_at = status, datetime.now(UTC)
+            redemption.status, redemption.updated_at = status, self._clock.now()
             await redemption.save(update_fields=["status", "updated_at"])
             if status is RedemptionStatus.CANCELLED:
                 await self._ledger.post(
@@ -99,6 +108,14 @@ class RewardShop:
                     source_id=str(redemption.id),
                 )
                 await RewardItem.filter(id=redemption.item_id).update(stock=F("stock") + 1)
+                await self._bus.record(
+                    RedemptionCancelled(
+                        guide_userid=redemption.guide_userid,
+                        redemption_id=redemption.id,
+                        item_name=redemption.item.name,
+                        refunded=redemption.price,
+                    )  # fmt: skip
+                )
             return redemption
 
 

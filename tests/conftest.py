@@ -17,6 +17,8 @@ from config.app import create_app
 from config.db import close_database, open_database
 from config.services import SERVICES, Services
 from config.settings import Settings
+from kernel.clock import SystemClock
+from kernel.event_bus import EventBus
 from tests.fakes.wecom_api import FakeWeCom
 from tests.support import wecom
 
@@ -64,6 +66,12 @@ async def db(clean_database: str):
     await open_database(clean_database)
     yield
     await close_database()
+
+
+@pytest.fixture
+def event_bus(db) -> EventBus:
+    """The domain event bus over the test database, with no subscribers until a test adds them."""
+    return EventBus(SystemClock())
 
 
 @pytest.fixture

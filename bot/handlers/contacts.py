@@ -3,11 +3,8 @@ from bot.events import ContactAdded, ContactDeleted, FollowUserDeleted
 from bot.filters import ChangeType
 from bot.invites import InviteService
 from fans.models import LossSource
-from fans.ports import ContactDirectory
 from fans.service import FanService
 from org.models import Guide
-from rewards.badges import BadgeService
-from tasks.service import TaskService
 
 router = Router(name="contacts")
 
@@ -16,49 +13,34 @@ TRANSFER_SOURCE = "DELETE_BY_TRANSFER"
 
 @router.event("change_external_contact", ChangeType("add_external_contact", "add_half_external_contact"))
 async def send_member_invite(
-    event: ContactAdded,
-    guide: Guide | None,
-    invites: InviteService,
-    fans: FanService,
-    contacts: ContactDirectory,
-    tasks: TaskService,
-    badges: BadgeService,
-    inbox_key: str,
+    event: ContactAdded, guide: Guide | None, invites: InviteService, fans: FanService, inbox_key: str
 ) -> None:
-    """客户加导购好友：立刻用 welcome_code 发会员注册邀请，再记下这位粉丝并计入吸粉任务。"""
+    """客户加导购好友：立刻用 welcome_code 发会员注册邀请，再记下这位粉丝（吸粉任务和徽章随之更新）。"""
     await invites.send_welcome_invite(event, guide, key=inbox_key)
-    fan = await fans.record_added(
+    await fans.record_added(
         event_key=inbox_key,
         guide_userid=event.user_id,
         external_userid=event.external_user_id,
         state=event.state,
         added_at=event.create_time,
-        contact_type=await contacts.contact_type(event.external_user_id),
     )
-    if fan.counts_as_new:
-        await tasks.count_new_fan(event.user_id, fan.id, fan.added_at)
-        await badges.after_new_fan(event.user_id, await fans.new_fan_count(event.user_id))
 
 
 @router.event("change_external_contact", ChangeType("del_follow_user"))
-async def mark_fan_lost(event: FollowUserDeleted, fans: FanService, tasks: TaskService) -> None:
+async def mark_fan_lost(event: FollowUserDeleted, fans: FanService) -> None:
     """客户删了导购（删粉）：粉丝记为流失；保留期内的删粉收回任务进度和奖励。"""
-    fan = await fans.record_lost(
+    await fans.record_lost(
         guide_userid=event.user_id,
         external_userid=event.external_user_id,
         lost_at=event.create_time,
         source=LossSource.CUSTOMER_DELETED_GUIDE,
     )
-    if fan and fan.counts_as_new:
-        await tasks.uncount_lost_fan(event.user_id, fan.id, fan.added_at, fan.lost_at)
 
 
 @router.event("change_external_contact", ChangeType("del_external_contact"))
-async def mark_contact_deleted(event: ContactDeleted, fans: FanService, tasks: TaskService) -> None:
+async def mark_contact_deleted(event: ContactDeleted, fans: FanService) -> None:
     """导购删了客户：流失并收回进度；在职继承转走的（DELETE_BY_TRANSFER）只是转移，不算流失。"""
     source = LossSource.TRANSFERRED if event.source == TRANSFER_SOURCE else LossSource.GUIDE_DELETED_CUSTOMER
-    fan = await fans.record_lost(
+    await fans.record_lost(
         guide_userid=event.user_id, external_userid=event.external_user_id, lost_at=event.create_time, source=source
     )
-    if fan and fan.counts_as_new and source is not LossSource.TRANSFERRED:
-        await tasks.uncount_lost_fan(event.user_id, fan.id, fan.added_at, fan.lost_at)

@@ -16,6 +16,8 @@ from bot.console import chat
 from bot.inbox import GAVE_UP
 from config.db import close_database, open_database
 from config.settings import Settings
+from kernel.clock import SystemClock
+from kernel.event_bus import EventBus
 from org.demo import demo_org
 from rewards.ledger import CoinLedger
 from rewards.models import RewardItem
@@ -81,7 +83,9 @@ async def test_a_guide_without_coins_is_not_told_of_another_guides_redemption_fr
         await run_console(console_settings)  # loads the demo organisation
         await open_database(console_settings.resolved_database_url)
         item = await RewardItem.create(name="保温杯", price=200, stock=5)
-        await CoinLedger().post(FIRST.userid, 500, "测试", source_type="test", source_id="1")
+        await CoinLedger(EventBus(SystemClock()), SystemClock()).post(
+            FIRST.userid, 500, "测试", source_type="test", source_id="1"
+        )
     finally:
         await close_database()
 

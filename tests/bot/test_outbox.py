@@ -21,7 +21,7 @@ HELLO = Reply.text("你好").message_body()
 @pytest.fixture
 def clock(fake_wecom):
     clock = FakeClock()
-    fake_wecom.clock = lambda: clock.now.timestamp()
+    fake_wecom.clock = lambda: clock.now().timestamp()
     return clock
 
 
@@ -72,7 +72,7 @@ async def test_the_31st_message_in_a_minute_waits_and_nothing_is_dropped(outbox,
     await outbox.drain()
     assert len(fake_wecom.messages_to("zhangsan")) == 30
     waiting = await OutboxMessage.get(status=OutboxStatus.PENDING)
-    assert waiting.not_before > clock.now
+    assert waiting.not_before > clock.now()
 
     clock.advance(seconds=61)
     await outbox.drain()
@@ -139,7 +139,7 @@ async def test_a_row_fails_for_good_after_the_attempt_limit(make_outbox, fake_we
 
 async def test_a_send_claimed_by_a_crashed_sender_is_taken_back_after_the_lease(outbox, fake_wecom, clock):
     row = await outbox.enqueue("reply:1", MESSAGE_SEND, {"touser": ["zhangsan"], "body": HELLO})
-    await OutboxMessage.filter(id=row.id).update(status=OutboxStatus.SENDING, claimed_at=clock.now)
+    await OutboxMessage.filter(id=row.id).update(status=OutboxStatus.SENDING, claimed_at=clock.now())
 
     await outbox.drain()
     assert fake_wecom.messages_to("zhangsan") == []
@@ -190,10 +190,13 @@ async def test_redis_down_mid_send_leaves_the_row_to_retry(outbox, fake_wecom, c
     assert len(fake_wecom.messages_to("zhangsan")) == 1
 
 
-async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(outbox, fake_wecom):
+async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(
+    make_outbox, fake_wecom
+):
+    outbox = make_outbox(poll_interval=3600)
     fake_wecom.delays["message/send"] = 0.2
     await outbox.enqueue_message("reply:first", ["zhangsan"], HELLO)
-    sender = asyncio.create_task(outbox.run(poll_interval=3600))
+    sender = asyncio.create_task(outbox.loop.run())
     try:
         await until(lambda: fake_wecom.calls_to("message/send"))
 
@@ -201,7 +204,8 @@ async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_f
 
         await until(lambda: fake_wecom.messages_to("lisi"))
     finally:
-        sender.cancel()
+        outbox.loop.stop()
+        await sender
 
 
 async def until(condition, seconds: float = 5.0) -> None:

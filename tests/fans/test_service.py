@@ -7,23 +7,28 @@ import pytest
 
 from fans.models import Fan, FanVerdict, LossSource
 from fans.service import FanService
+from tests.fakes.contacts import FakeContactDirectory
 
 T0 = datetime(2026, 5, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def fans(db) -> FanService:
-    return FanService(retention=timedelta(days=7))
+def directory() -> FakeContactDirectory:
+    return FakeContactDirectory()
 
 
-def add(fans: FanService, guide: str, customer: str, at: datetime = T0, key: str | None = None, contact_type=1):
+@pytest.fixture
+def fans(event_bus, directory) -> FanService:
+    return FanService(event_bus, directory, retention=timedelta(days=7))
+
+
+def add(fans: FanService, guide: str, customer: str, at: datetime = T0, key: str | None = None):
     return fans.record_added(
         event_key=key or f"{guide}:{customer}:{at.isoformat()}",
         guide_userid=guide,
         external_userid=customer,
         state="store-0101",
         added_at=at,
-        contact_type=contact_type,
     )
 
 
@@ -70,8 +75,10 @@ async def test_a_customer_another_guide_lost_can_be_new_for_the_next_guide(fans)
     assert (await add(fans, "lisi", "wm1", at=T0 + timedelta(days=2))).verdict == FanVerdict.NEW
 
 
-async def test_a_wecom_user_is_flagged_as_a_colleague(fans):
-    assert (await add(fans, "zhangsan", "wo1", contact_type=2)).verdict == FanVerdict.COLLEAGUE
+async def test_a_wecom_user_is_flagged_as_a_colleague(fans, directory):
+    directory.types["wo1"] = 2
+
+    assert (await add(fans, "zhangsan", "wo1")).verdict == FanVerdict.COLLEAGUE
 
 
 async def test_the_same_event_twice_records_one_fan(fans):

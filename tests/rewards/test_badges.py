@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from rewards.badges import BadgeService
+from kernel.clock import SystemClock
+from rewards.badges import BadgeService, announce_badge
+from rewards.events import BadgeEarned
 
 
 class RecordingNotifier:
@@ -21,8 +23,9 @@ def notifier() -> RecordingNotifier:
 
 
 @pytest.fixture
-def badges(db, notifier) -> BadgeService:
-    return BadgeService(notifier)
+def badges(event_bus, notifier) -> BadgeService:
+    event_bus.subscribe(BadgeEarned, lambda event: announce_badge(event, notifier))
+    return BadgeService(event_bus, SystemClock())
 
 
 TODAY = date(2026, 5, 7)

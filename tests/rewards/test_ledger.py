@@ -7,13 +7,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kernel.clock import SystemClock
 from rewards.ledger import CoinLedger, InsufficientCoins
 from rewards.models import CoinEntry
 
 
 @pytest.fixture
-def ledger(db) -> CoinLedger:
-    return CoinLedger()
+def ledger(event_bus) -> CoinLedger:
+    return CoinLedger(event_bus, SystemClock())
 
 
 async def test_an_award_adds_to_the_balance(ledger):

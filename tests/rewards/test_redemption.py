@@ -4,19 +4,20 @@ import asyncio
 
 import pytest
 
+from kernel.clock import SystemClock
 from rewards.ledger import CoinLedger, InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
 from rewards.redemption import RedemptionError, RequestKeyReused, RewardShop
 
 
 @pytest.fixture
-def ledger(db) -> CoinLedger:
-    return CoinLedger()
+def ledger(event_bus) -> CoinLedger:
+    return CoinLedger(event_bus, SystemClock())
 
 
 @pytest.fixture
-def shop(ledger) -> RewardShop:
-    return RewardShop(ledger)
+def shop(ledger, event_bus) -> RewardShop:
+    return RewardShop(ledger, event_bus, SystemClock())
 
 
 async def rich(ledger, guide: str, coins: int = 1000) -> None:

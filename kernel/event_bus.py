@@ -1,0 +1,108 @@
+"""Domain events: recorded in the same transaction as the change, dispatched to subscribers after commit.
+
+A service that commits a fact (a fan added, progress counted, coins posted …) records it
+inside `bus.transaction()`. The event row commits with the change or not at all. Once the
+outermost such transaction has committed, the events go to their subscribers in the same
+task, so effects are immediate. Each subscriber's effect must be idempotent under a key
+derived from the event: a crash between the commit and the effects leaves the event
+claimed, and a live process takes it back (kernel.retry_queue) and dispatches it again.
+A subscriber that raises sends the whole event back for a retry with back-off, and after
+the last attempt it is a dead letter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+from tortoise.transactions import in_transaction
+
+from kernel.clock import Clock
+from kernel.models import EventRecord
+from kernel.retry_queue import DONE, PROCESSING, Claimed, RetryQueue
+
+log = logging.getLogger(__name__)
+
+Event = TypeVar("Event", bound="DomainEvent")
+Subscriber = Callable[[Any], Awaitable[None]]
+
+
+class DomainEvent(BaseModel):
+    """A fact a domain service committed. Subclasses are registered by class name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    registry: ClassVar[dict[str, type[DomainEvent]]] = {}
+    event_id: int = 0  # the stored row's id, set when the event is dispatched
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        DomainEvent.registry[cls.__name__] = cls
+
+    @classmethod
+    def from_record(cls, record: EventRecord) -> DomainEvent:
+        return cls.registry[record.name].model_validate({**record.payload, "event_id": record.id})
+
+
+_recorded: ContextVar[list[EventRecord] | None] = ContextVar("recorded_events", default=None)
+
+
+class EventBus:
+    def __init__(self, clock: Clock, *, on_dead_letter: Callable[[str], None] | None = None) -> None:
+        self._clock = clock
+        self._subscribers: dict[type[DomainEvent], list[Subscriber]] = defaultdict(list)
+        self._on_dead_letter = on_dead_letter
+        self.queue = RetryQueue(
+            EventRecord, load=DomainEvent.from_record, work=self._dispatch, clock=clock, on_failure=self._failed
+        )
+
+    def subscribe(self, event_type: type[Event], subscriber: Callable[[Event], Awaitable[None]]) -> None:
+        self._subscribers[event_type].append(subscriber)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """A database transaction whose recorded events are dispatched once the outermost one commits."""
+        if _recorded.get() is not None:
+            async with in_transaction():
+                yield
+            return
+        recorded: list[EventRecord] = []
+        token = _recorded.set(recorded)
+        try:
+            async with in_transaction():
+                yield
+        finally:
+            _recorded.reset(token)
+        for record in recorded:
+            await self.queue.attempt_now(Claimed(record.id, 1, DomainEvent.from_record(record)))
+
+    async def record(self, event: DomainEvent) -> None:
+        """Store the event in the current `transaction()`; it is dispatched after that commits."""
+        recorded = _recorded.get()
+        if recorded is None:
+            raise RuntimeError(f"{type(event).__name__} recorded outside EventBus.transaction()")
+        now = self._clock.now()
+        heard = bool(self._subscribers[type(event)])
+        record = await EventRecord.create(
+            name=type(event).__name__,
+            payload=event.model_dump(mode="json", exclude={"event_id"}),
+            occurred_at=now,
+            status=PROCESSING if heard else DONE,
+            claimed_at=now,
+            processed_at=None if heard else now,
+        )
+        if heard:
+            recorded.append(record)
+
+    async def _dispatch(self, event: DomainEvent) -> None:
+        for subscriber in self._subscribers[type(event)]:
+            await subscriber(event)
+
+    async def _failed(self, claimed: Claimed[DomainEvent], error: str, given_up: bool) -> None:
+        if given_up and self._on_dead_letter is not None:
+            self._on_dead_letter(type(claimed.item).__name__)
