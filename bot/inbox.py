@@ -83,9 +83,6 @@ class Inbox:
     def handle_in_background(self, stored: StoredEvent) -> None:
         self.queue.start(Claimed(stored.id, 1, stored))
 
-    async def run(self) -> None:
-        await self.queue.run()
-
     async def resume(self) -> int:
         return await self.queue.resume()
 

@@ -12,7 +12,6 @@ good, by whichever path (e.g. to ask the guide to forward an invite by hand).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.errors import WELCOME_ALREADY_SENT, WeComError, WeComUnavailable
 from kernel.leases import Lease
+from kernel.polling import PollingLoop
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class Outbox:
         max_attempts: int = 8,
         retry_base: timedelta = timedelta(seconds=5),
         lease: timedelta = timedelta(seconds=6),
+        poll_interval: float = 1.0,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self._client = client
@@ -80,7 +81,7 @@ class Outbox:
         self._retry_base = retry_base
         self._lease = Lease(OutboxMessage, OutboxStatus.SENDING.value, lease, clock)
         self._clock = clock
-        self._wake = asyncio.Event()
+        self.loop = PollingLoop("outbox", self.send_due, self._lease, poll_interval)
         self._in_flight: set[asyncio.Task] = set()
         self._settled_handlers: dict[str, SettledHandler] = {}
 
@@ -101,7 +102,7 @@ class Outbox:
             )
         except IntegrityError:
             return await OutboxMessage.get(key=key)
-        self._wake.set()
+        self.loop.wake()
         return row
 
     async def enqueue_message(
@@ -126,28 +127,6 @@ class Outbox:
             return await self._deliver(row)
         finally:
             self._lease.release(row.id)
-
-    async def run(self, poll_interval: float = 1.0) -> None:
-        """The background sender: claims due rows and sends them with bounded concurrency.
-
-        A row enqueued during a pass wakes the next pass at once, not after the poll interval.
-        """
-        renewing = asyncio.create_task(self._lease.keep_fresh())
-        try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self.send_due()
-                except Exception as exc:
-                    log.warning("outbox sender pass failed (%s); retrying", type(exc).__name__)
-                try:
-                    await asyncio.wait_for(self._wake.wait(), poll_interval)
-                except TimeoutError:
-                    pass
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
 
     async def send_due(self) -> int:
         """One pass: take back stale claims, then send every due pending row. Returns rows sent."""
@@ -184,7 +163,7 @@ class Outbox:
         replayed = await OutboxMessage.filter(id=row_id, status=OutboxStatus.FAILED).update(
             status=OutboxStatus.PENDING, attempts=0, not_before=self._clock()
         )
-        self._wake.set()
+        self.loop.wake()
         return replayed == 1
 
     async def _claim(self, row: OutboxMessage) -> bool:

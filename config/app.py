@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 
@@ -88,14 +87,14 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     if not settings.callback_enabled:
         log.warning("WeCom callback not configured: /wecom/callback answers 503")
     await services.inbox.resume()
-    loops = [asyncio.create_task(services.inbox.run())]
+    loops = [services.inbox.queue.loop]
     if settings.sending_enabled:
-        loops.append(asyncio.create_task(services.outbox.run()))
+        loops.append(services.outbox.loop)
+    running = [asyncio.create_task(loop.run()) for loop in loops]
     yield
     for loop in loops:
-        loop.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await loop
+        loop.stop()
+    await asyncio.gather(*running)
     await services.inbox.drain()
 
 

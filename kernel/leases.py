@@ -42,9 +42,14 @@ class Lease:
         if self._held:
             await self._model.filter(id__in=list(self._held), status=self._held_status).update(claimed_at=self._clock())
 
-    async def keep_fresh(self) -> None:
-        while True:
-            await asyncio.sleep(self.duration.total_seconds() / 3)
+    async def keep_fresh(self, stopping: asyncio.Event) -> None:
+        """Renew every third of the lease until `stopping` is set."""
+        while not stopping.is_set():
+            try:
+                await asyncio.wait_for(stopping.wait(), self.duration.total_seconds() / 3)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.renew()
             except Exception as exc:

@@ -12,7 +12,6 @@ a row may be worked on again after a crash.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from tortoise.models import Model
 
 from kernel.group_commit import GroupCommit
 from kernel.leases import Lease
+from kernel.polling import PollingLoop
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +71,11 @@ class RetryQueue(Generic[Item]):
         self._now = now
         self._on_failure = on_failure
         self._lease = Lease(model, PROCESSING, lease, now)
-        self._poll_interval = poll_interval
         self._retry_base = retry_base
         self.max_attempts = max_attempts
         self._in_flight: set[asyncio.Task] = set()
         self._completions = GroupCommit(self._mark_done)
-        self._wake = asyncio.Event()
+        self.loop = PollingLoop(model.__name__, self.resume, self._lease, poll_interval)
 
     def start(self, claimed: Claimed[Item]) -> None:
         """Work on a row this process has just claimed (or created claimed), in the background."""
@@ -93,27 +92,6 @@ class RetryQueue(Generic[Item]):
             await self._attempt(claimed)
         finally:
             self._lease.release(claimed.id)
-
-    def wake(self) -> None:
-        """Look for due rows now rather than at the next poll."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        """Keep this process's claims fresh; every poll (or wake), take up what is due or was left behind."""
-        renewing = asyncio.create_task(self._lease.keep_fresh())
-        try:
-            while True:
-                self._wake.clear()
-                try:
-                    await self.resume()
-                except Exception as exc:
-                    log.warning("%s resume pass failed (%s); trying again", self._model.__name__, type(exc).__name__)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-        finally:
-            renewing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewing
 
     async def resume(self) -> int:
         """Claim every row that is due (retries, stale claims, replays) and start it. Returns how many."""
@@ -161,7 +139,7 @@ class RetryQueue(Generic[Item]):
         replayed = await self._model.filter(id=row_id, status=DEAD).update(
             status=PENDING, attempts=0, not_before=self._now()
         )
-        self.wake()
+        self.loop.wake()
         return replayed == 1
 
     async def _attempt(self, claimed: Claimed[Item]) -> None:

@@ -190,10 +190,13 @@ async def test_redis_down_mid_send_leaves_the_row_to_retry(outbox, fake_wecom, c
     assert len(fake_wecom.messages_to("zhangsan")) == 1
 
 
-async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(outbox, fake_wecom):
+async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_for_the_next_poll(
+    make_outbox, fake_wecom
+):
+    outbox = make_outbox(poll_interval=3600)
     fake_wecom.delays["message/send"] = 0.2
     await outbox.enqueue_message("reply:first", ["zhangsan"], HELLO)
-    sender = asyncio.create_task(outbox.run(poll_interval=3600))
+    sender = asyncio.create_task(outbox.loop.run())
     try:
         await until(lambda: fake_wecom.calls_to("message/send"))
 
@@ -201,7 +204,8 @@ async def test_a_row_enqueued_while_a_pass_is_sending_goes_out_without_waiting_f
 
         await until(lambda: fake_wecom.messages_to("lisi"))
     finally:
-        sender.cancel()
+        outbox.loop.stop()
+        await sender
 
 
 async def until(condition, seconds: float = 5.0) -> None:
