@@ -11,7 +11,6 @@ import asyncio
 import logging
 import sys
 import uuid
-from datetime import UTC, datetime
 from typing import TextIO
 
 import aiohttp
@@ -56,7 +55,7 @@ async def chat(settings: Settings, userid: str | None, lines: TextIO, out: TextI
                     content=line.strip(),
                     msg_id=f"console-{run}-{n}",
                     from_user=guide.userid if guide else userid,
-                    create_time=datetime.now(UTC),
+                    create_time=services.clock.now(),
                 )
                 try:
                     reply = await services.dispatcher.feed(message, inbox_key=f"console:{run}:{n}")

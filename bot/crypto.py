@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
+
+from kernel.clock import Clock, SystemClock
 
 MAX_CLOCK_SKEW_SECONDS = 600
 
@@ -34,9 +34,9 @@ def parse_xml_fields(xml: str | bytes) -> dict[str, str]:
 
 
 class CallbackCrypto:
-    def __init__(self, token: str, encoding_aes_key: str, corp_id: str, clock=time.time):
+    def __init__(self, token: str, encoding_aes_key: str, corp_id: str, clock: Clock | None = None):
         self._crypto = WeChatCrypto(token, encoding_aes_key, corp_id)
-        self._clock = clock
+        self._clock = clock or SystemClock()
 
     def verify_url(self, signature: str, timestamp: str, nonce: str, echostr: str) -> str:
         """Answer WeCom's URL check: the decrypted echostr."""
@@ -60,7 +60,7 @@ class CallbackCrypto:
             sent_at = int(timestamp)
         except ValueError:
             raise CallbackRejected(403, "timestamp is not a number") from None
-        if abs(self._clock() - sent_at) > MAX_CLOCK_SKEW_SECONDS:
+        if abs(self._clock.now().timestamp() - sent_at) > MAX_CLOCK_SKEW_SECONDS:
             raise CallbackRejected(403, "timestamp more than 10 minutes off (replay?)")
 
     @staticmethod

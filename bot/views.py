@@ -7,8 +7,8 @@ from datetime import datetime
 from aiohttp import web
 from pydantic import BaseModel
 
-from config.api import ApiError, ApiRoute, json_ok, path_params
 from config.services import SERVICES
+from kernel.api import ApiError, ApiRoute, json_ok, path_params
 
 
 class DeadLetterOut(BaseModel):

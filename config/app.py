@@ -17,11 +17,11 @@ import org.views
 import rewards.views
 import tasks.views
 from bot.metrics import BotMetrics
-from config.api import api_middlewares, setup_api
 from config.db import close_database, open_database
 from config.redis import open_redis
-from config.services import SERVICES, build_services
+from config.services import SERVICES, Services, build_services
 from config.settings import Settings
+from kernel.api import api_middlewares, setup_api
 from org.demo import demo_org
 from org.service import OrgService
 
@@ -82,6 +82,7 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     services = build_services(settings, app[REDIS], app[HTTP_SESSION], BotMetrics())
     app[SERVICES] = services
+    expose_to_views(app, services)
     if not settings.sending_enabled:
         log.warning("demo mode: no WeCom credentials, outbound sends are disabled (messages stay in the outbox)")
     if not settings.callback_enabled:
@@ -97,6 +98,13 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     await asyncio.gather(*running)
     await services.inbox.drain()
     await services.bus.queue.drain()
+
+
+def expose_to_views(app: web.Application, services: Services) -> None:
+    """Each package's views ask for their own services by their own keys, never for config's Services."""
+    app[org.views.ORG] = services.org
+    app[rewards.views.LEDGER] = services.ledger
+    app[rewards.views.SHOP] = services.shop
 
 
 async def seed_demo_if_empty() -> None:

@@ -69,7 +69,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
             agent_id=settings.wecom_agent_id or 0,
             on_call=metrics.count_wecom_call,
         )
-    clock = SystemClock(ZoneInfo(settings.timezone))
+    clock = SystemClock(ZoneInfo(settings.business_timezone))
     bus = EventBus(clock, on_dead_letter=lambda name: metrics.event_dead_letters.labels(event=name).inc())
     org = OrgService()
     fans = FanService(bus, WeComContactDirectory(client), retention=timedelta(days=settings.fan_retention_days))
@@ -86,7 +86,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         badges,
         cards,
         notifier,
-        timezone=ZoneInfo(settings.timezone),
+        timezone=ZoneInfo(settings.business_timezone),
         fan_retention=timedelta(days=settings.fan_retention_days),
     )
     dispatcher = Dispatcher(
@@ -111,6 +111,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
             settings.wecom_callback_token.get_secret_value(),
             settings.wecom_encoding_aes_key.get_secret_value(),
             settings.wecom_corp_id,
+            clock,
         )
     return Services(
         settings=settings,

@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 INVITE_URL_FIELDS = {"guide", "store", "state"}
@@ -40,7 +40,9 @@ class Settings(BaseSettings):
     hq_api_token: SecretStr = SecretStr("")
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=1, le=65535)
-    timezone: str = "Asia/Shanghai"
+    # tortoise-orm writes TIMEZONE=UTC into os.environ when it opens the database, so the
+    # setting is BUSINESS_TIMEZONE; TIMEZONE is still read, as settings load before the database opens.
+    business_timezone: str = Field("Asia/Shanghai", validation_alias=AliasChoices("BUSINESS_TIMEZONE", "TIMEZONE"))
 
     public_url: str = ""  # unset: http://HOST:PORT (0.0.0.0 shown as 127.0.0.1); see _public_url_default
     invite_url: str = "https://member.example.com/register?guide={guide}&store={store}&state={state}"
@@ -83,7 +85,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown placeholder {sorted(unknown)}; only {{guide_name}} is known")
         return value
 
-    @field_validator("timezone")
+    @field_validator("business_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         try:

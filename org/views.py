@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from config.api import ApiError, ApiRoute, json_ok, query_params, validation_error
-from config.services import SERVICES
+from kernel.api import ApiError, ApiRoute, json_ok, query_params, validation_error
 from org.csvfile import CsvError, parse_org_file
 from org.schemas import Code, GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
-from org.service import OrgImportError
+from org.service import OrgImportError, OrgService
+
+ORG = web.AppKey("org", OrgService)
 
 
 async def import_org(request: web.Request) -> web.Response:
@@ -17,7 +18,7 @@ async def import_org(request: web.Request) -> web.Response:
     name = "org.csv" if request.content_type == "text/csv" else "org.json"
     try:
         data = parse_org_file(name, content)
-        report = await request.app[SERVICES].org.import_org(data)
+        report = await request.app[ORG].import_org(data)
     except ValidationError as exc:
         raise validation_error(exc) from None
     except (CsvError, UnicodeDecodeError) as exc:
@@ -33,15 +34,15 @@ class GuidesQuery(BaseModel):
 
 
 async def list_guides(request: web.Request) -> web.Response:
-    return json_ok(await request.app[SERVICES].org.list_guides(store=query_params(request).store))
+    return json_ok(await request.app[ORG].list_guides(store=query_params(request).store))
 
 
 async def list_stores(request: web.Request) -> web.Response:
-    return json_ok(await request.app[SERVICES].org.list_stores())
+    return json_ok(await request.app[ORG].list_stores())
 
 
 async def list_teams(request: web.Request) -> web.Response:
-    return json_ok(await request.app[SERVICES].org.list_teams())
+    return json_ok(await request.app[ORG].list_teams())
 
 
 def api_routes() -> list[ApiRoute]:

@@ -7,12 +7,12 @@ from typing import Literal
 
 from aiohttp import web
 
-from config.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
-from config.services import SERVICES
+from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from org.schemas import UserId
-from rewards.ledger import InsufficientCoins
+from org.views import ORG
+from rewards.ledger import CoinLedger, InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
-from rewards.redemption import RedemptionError
+from rewards.redemption import RedemptionError, RewardShop
 from rewards.schemas import (
     CoinAdjustIn,
     CoinEntryOut,
@@ -31,17 +31,20 @@ ACTIONS = {
 }
 Action = Literal["ship", "deliver", "cancel"]
 
+LEDGER = web.AppKey("ledger", CoinLedger)
+SHOP = web.AppKey("shop", RewardShop)
+
 
 async def _known_guide(request: web.Request, values: dict) -> list[tuple[str, str]]:
     guide = values.get("guide")
-    if guide and await request.app[SERVICES].org.guide(guide) is None:
+    if guide and await request.app[ORG].guide(guide) is None:
         return [("guide", f"unknown guide {guide!r}")]
     return []
 
 
 async def adjust_coins(request: web.Request) -> web.Response:
     data = await read_body(request, CoinAdjustIn, check=functools.partial(_known_guide, request))
-    ledger = request.app[SERVICES].ledger
+    ledger = request.app[LEDGER]
     try:
         await ledger.post(
             data.guide, data.amount, f"总部调整：{data.reason}", source_type="hq", source_id=data.request_id
@@ -59,19 +62,19 @@ async def reverse_entry(request: web.Request) -> web.Response:
     entry = await CoinEntry.get_or_none(id=path_params(request)["entry_id"])
     if entry is None:
         raise ApiError(404, "not_found", "no such coin entry", [{"field": "entry_id", "message": "does not exist"}])
-    await request.app[SERVICES].ledger.reverse(entry, f"总部更正：{data.reason}")
+    await request.app[LEDGER].reverse(entry, f"总部更正：{data.reason}")
     return await _coins(request, entry.guide_userid)
 
 
 async def guide_coins(request: web.Request) -> web.Response:
     userid = path_params(request)["userid"]
-    if await request.app[SERVICES].org.guide(userid) is None:
+    if await request.app[ORG].guide(userid) is None:
         raise ApiError(404, "not_found", f"no guide {userid}", [{"field": "userid", "message": "does not exist"}])
     return await _coins(request, userid)
 
 
 async def _coins(request: web.Request, guide: str) -> web.Response:
-    ledger = request.app[SERVICES].ledger
+    ledger = request.app[LEDGER]
     entries = await CoinEntry.filter(guide_userid=guide).order_by("-id").limit(50)
     return json_ok(
         CoinsOut(
@@ -120,7 +123,7 @@ async def move_redemption(request: web.Request) -> web.Response:
             404, "not_found", "no such redemption", [{"field": "redemption_id", "message": "does not exist"}]
         )
     try:
-        redemption = await request.app[SERVICES].shop.move(params["redemption_id"], ACTIONS[params["action"]])
+        redemption = await request.app[SHOP].move(params["redemption_id"], ACTIONS[params["action"]])
     except RedemptionError as exc:
         raise ApiError(409, "conflict", str(exc)) from None
     return json_ok(_redemption_out(redemption))

@@ -14,8 +14,8 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from config.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from config.services import SERVICES
+from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from tasks.models import Sale, SaleReview
 from tasks.rules import FEN_PER_YUAN
 from tasks.schemas import GuideProgressOut, RollupOut, SaleIn, SaleOut, TaskIn, TaskOut

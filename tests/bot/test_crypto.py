@@ -1,9 +1,12 @@
 """The callback envelope, pinned to the published vectors in wechatpy's own test-suite."""
 
+from datetime import UTC, datetime
+
 import pytest
 from wechatpy.enterprise import crypto as wechatpy_crypto
 
 from bot.crypto import CallbackCrypto, CallbackRejected
+from tests.support.clock import FakeClock
 
 TOKEN = "123456"
 AES_KEY = "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR"
@@ -33,7 +36,7 @@ REPLY_SIGNATURE = "407518b7649e86ef23978113f92d27afa9296533"
 
 @pytest.fixture
 def crypto() -> CallbackCrypto:
-    return CallbackCrypto(TOKEN, AES_KEY, CORP_ID, clock=lambda: int(TIMESTAMP))
+    return CallbackCrypto(TOKEN, AES_KEY, CORP_ID, clock=FakeClock(datetime.fromtimestamp(int(TIMESTAMP), UTC)))
 
 
 def test_the_golden_vector_decrypts_to_the_known_message(crypto):
@@ -60,7 +63,7 @@ def test_a_wrong_nonce_breaks_the_signature(crypto):
 
 
 def test_a_message_for_another_corp_is_refused(crypto):
-    other = CallbackCrypto(TOKEN, AES_KEY, "ww-someone-else", clock=lambda: int(TIMESTAMP))
+    other = CallbackCrypto(TOKEN, AES_KEY, "ww-someone-else", clock=FakeClock(datetime.fromtimestamp(int(TIMESTAMP), UTC)))
 
     with pytest.raises(CallbackRejected) as rejected:
         other.decrypt_callback(BODY, SIGNATURE, TIMESTAMP, NONCE)

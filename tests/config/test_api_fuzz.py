@@ -25,9 +25,9 @@ from redis.asyncio import Redis
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from config.api import OPENAPI
 from config.app import create_app
 from config.settings import Settings
+from kernel.api import OPENAPI
 from tests.conftest import HQ_TOKEN
 from tests.support.org import SMALL_ORG
 from tests.support.tasks import task_in, today

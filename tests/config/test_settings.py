@@ -19,7 +19,7 @@ def no_env_file(monkeypatch, tmp_path):
     [
         ({"PORT": "eighty"}, "PORT: "),
         ({"PORT": "70000"}, "PORT: "),
-        ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE: is not a known IANA time zone"),
+        ({"BUSINESS_TIMEZONE": "Mars/Olympus"}, "BUSINESS_TIMEZONE: is not a known IANA time zone"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL: must be a sqlite:// or postgres:// URL"),
         ({"WECOM_API_BASE": "qyapi.weixin.qq.com"}, "WECOM_API_BASE: must start with http"),
         ({"INVITE_URL": "https://m.example.com/r?g={guide}&x={secret}"}, "INVITE_URL: unknown placeholder"),
@@ -49,7 +49,7 @@ def test_without_wecom_credentials_the_service_runs_in_demo_mode():
     assert not settings.sending_enabled
     assert settings.resolved_database_url.startswith("sqlite://")
     assert settings.redis_url == ""
-    assert settings.timezone == "Asia/Shanghai"
+    assert settings.business_timezone == "Asia/Shanghai"
 
 
 def test_the_cli_stops_with_one_line_and_exit_code_2(monkeypatch, capsys):
@@ -107,3 +107,23 @@ def test_a_fresh_copy_of_env_example_starts_with_the_defaults(tmp_path, no_publi
 
     assert (settings.wecom_agent_id, settings.database_url, settings.public_url) == (None, "", "http://127.0.0.1:8080")
     assert not settings.sending_enabled
+
+
+def test_the_business_time_zone_is_read_from_business_timezone(monkeypatch):
+    monkeypatch.setenv("BUSINESS_TIMEZONE", "Asia/Urumqi")
+
+    assert load_settings().business_timezone == "Asia/Urumqi"
+
+
+def test_the_old_name_timezone_is_still_read(monkeypatch):
+    monkeypatch.setenv("TIMEZONE", "Asia/Hong_Kong")
+
+    assert load_settings().business_timezone == "Asia/Hong_Kong"
+
+
+def test_business_timezone_wins_over_the_timezone_tortoise_writes_into_the_environment(monkeypatch):
+    monkeypatch.setenv("BUSINESS_TIMEZONE", "Asia/Shanghai")
+    monkeypatch.setenv("TIMEZONE", "UTC")
+
+    assert load_settings().business_timezone == "Asia/Shanghai"
+
