@@ -63,7 +63,9 @@ def test_a_wrong_nonce_breaks_the_signature(crypto):
 
 
 def test_a_message_for_another_corp_is_refused(crypto):
-    other = CallbackCrypto(TOKEN, AES_KEY, "ww-someone-else", clock=FakeClock(datetime.fromtimestamp(int(TIMESTAMP), UTC)))
+    other = CallbackCrypto(
+        TOKEN, AES_KEY, "ww-someone-else", clock=FakeClock(datetime.fromtimestamp(int(TIMESTAMP), UTC))
+    )
 
     with pytest.raises(CallbackRejected) as rejected:
         other.decrypt_callback(BODY, SIGNATURE, TIMESTAMP, NONCE)

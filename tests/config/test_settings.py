@@ -126,4 +126,3 @@ def test_business_timezone_wins_over_the_timezone_tortoise_writes_into_the_envir
     monkeypatch.setenv("TIMEZONE", "UTC")
 
     assert load_settings().business_timezone == "Asia/Shanghai"
-
