@@ -49,6 +49,8 @@ class StoredEvent:
 
 
 class Inbox:
+    """The callbacks WeCom handed us: stored before the ack, then handled once (see the module docstring)."""
+
     def __init__(
         self,
         dispatcher: Dispatcher,

@@ -26,6 +26,8 @@ WHY_NOT_SENT = {
 
 
 class InviteService:
+    """The membership invite as the guide's welcome message, within WeCom's 20 s welcome_code window."""
+
     def __init__(self, outbox: Outbox, metrics: BotMetrics, *, invite_url: str, invite_text: str) -> None:
         self._outbox = outbox
         self._metrics = metrics

@@ -57,6 +57,8 @@ class Delivery:
 
 
 class Outbox:
+    """Every call to WeCom, as a row first: sent once, paced to each member's budget, retried, or kept as failed."""
+
     def __init__(
         self,
         client: WeComClient | None,

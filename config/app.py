@@ -35,6 +35,13 @@ MAX_REQUEST_BYTES = 20 * 1024 * 1024  # an organisation import of tens of thousa
 
 
 def create_app(settings: Settings) -> web.Application:
+    """The whole service from its settings: the one place that builds and wires everything.
+
+    Resources open in order when the app starts (Redis, the database, the HTTP session, then
+    the services and their background loops) and close in reverse. Routes: the WeCom
+    callback, /livez, /healthz, /metrics, the share links, and the HQ API with its OpenAPI
+    document. Nothing reads the environment here: settings come in as an argument.
+    """
     app = web.Application(
         middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
     )

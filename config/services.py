@@ -36,6 +36,13 @@ from tasks.service import TaskService
 
 @dataclass
 class Services:
+    """Everything the bot's handlers can ask for by parameter name, and that views and tests reach.
+
+    The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
+    `tasks`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`, `cards` or `public_url`
+    gets that object; `guide` (the sender) and `inbox_key` come with each event.
+    """
+
     settings: Settings
     redis: Redis
     metrics: BotMetrics

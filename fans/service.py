@@ -20,6 +20,12 @@ WECOM_USER_CONTACT_TYPE = 2
 
 
 class FanService:
+    """Who holds which customer, and whether an add counts: the anti-cheat rules (重粉, re-adds, colleagues).
+
+    Every new or lost fan is recorded as a FanAdded / FanLost event with the change, so task
+    progress, badges and boards follow it exactly once.
+    """
+
     def __init__(self, bus: EventBus, contacts: ContactDirectory, retention: timedelta) -> None:
         self._bus = bus
         self._contacts = contacts

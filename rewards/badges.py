@@ -22,6 +22,8 @@ FANS_FOR_BADGE = 100
 
 
 class BadgeService:
+    """Badges a guide earns by what they do; each is unique per guide, so awarding twice changes nothing."""
+
     def __init__(self, bus: EventBus, clock: Clock) -> None:
         self._bus = bus
         self._clock = clock

@@ -33,6 +33,8 @@ class RequestKeyReused(RedemptionError):
 
 
 class RewardShop:
+    """The gift catalogue and redemption orders: stock and coins change together or not at all."""
+
     def __init__(self, ledger: CoinLedger, bus: EventBus, clock: Clock) -> None:
         self._ledger = ledger
         self._bus = bus
