@@ -29,7 +29,11 @@ from org.service import OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
 from rewards.redemption import RewardShop
-from tasks.service import TaskService
+from tasks.counting import ProgressCounter
+from tasks.publishing import TaskPublisher
+from tasks.reports import TaskReports
+from tasks.sales import SalesBook
+from tasks.sharing import ShareLinks
 
 
 @dataclass
@@ -42,7 +46,11 @@ class Services:
     ledger: CoinLedger
     shop: RewardShop
     badges: BadgeService
-    tasks: TaskService
+    publishing: TaskPublisher
+    progress: ProgressCounter
+    sales: SalesBook
+    share_links: ShareLinks
+    reports: TaskReports
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -75,26 +83,28 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     notifier = OutboxNotifier(outbox)
     badges = BadgeService(notifier)
     cards = WeComTaskCards(outbox, agent_id=settings.wecom_agent_id or 0)
-    tasks = TaskService(
-        org,
+    publishing = TaskPublisher(org, cards)
+    progress = ProgressCounter(
         ledger,
         badges,
-        cards,
         notifier,
         timezone=ZoneInfo(settings.timezone),
         fan_retention=timedelta(days=settings.fan_retention_days),
     )
+    sales = SalesBook(org, progress, notifier)
+    share_links = ShareLinks(progress, timezone=ZoneInfo(settings.timezone), public_url=settings.public_url)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
         org=org,
         contacts=WeComContactDirectory(client),
-        tasks=tasks,
+        progress=progress,
+        sales=sales,
+        share_links=share_links,
         ledger=ledger,
         shop=shop,
         badges=badges,
         cards=cards,
-        public_url=settings.public_url.rstrip("/"),
     )
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
@@ -116,7 +126,11 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         ledger=ledger,
         shop=shop,
         badges=badges,
-        tasks=tasks,
+        publishing=publishing,
+        progress=progress,
+        sales=sales,
+        share_links=share_links,
+        reports=TaskReports(org),
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

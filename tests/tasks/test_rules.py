@@ -3,7 +3,8 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from tasks.models import Task, TaskMetric
+from tasks.kinds import TaskMetric
+from tasks.models import Task
 from tasks.rules import business_day, entitlement
 
 
