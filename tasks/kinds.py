@@ -103,6 +103,16 @@ KINDS: dict[str, TaskKindSpec] = {
             ),
             how_to=lambda task, link: "成交后门店系统会自动上报；也可以发「业绩 单数 金额」自报，例如：业绩 3 1280",
         ),
+        TaskKindSpec(
+            name="attend_training",
+            card_label="培训任务",
+            chat_label="培训",
+            metrics=(MetricSpec("attendance", "次培训", Counted.DONE_BUTTON),),
+            how_to=lambda task, link: (
+                "参加完培训点「已参加」，记一次进度。" + (f"\n{task.description}" if task.description else "")
+            ),
+            done_button=DoneButton("已参加", source_key="attended", reason="参加培训"),
+        ),
     )
 }
 METRICS: dict[str, MetricSpec] = {metric.name: metric for spec in KINDS.values() for metric in spec.metrics}
