@@ -8,19 +8,12 @@ from __future__ import annotations
 
 from bot.outbox import MAX_USERS_PER_SEND, Outbox
 from bot.replies import Reply
-from tasks.models import Task, TaskKind, TaskMetric
+from tasks.kinds import kind_of, metric_of
+from tasks.models import Task
 from tasks.rules import format_units
 
 UPDATE_TEMPLATE_CARD = "message/update_template_card"
-KIND_LABEL = {TaskKind.ADD_FANS: "吸粉任务", TaskKind.SHARE_POST: "转发任务", TaskKind.SALES_TARGET: "业绩任务"}
-DONE_BUTTON = {TaskKind.SHARE_POST: "已转发"}
-BONUS_UNIT = {
-    TaskMetric.FANS: "位粉丝",
-    TaskMetric.SHARES: "次转发",
-    TaskMetric.VISITORS: "位访客",
-    TaskMetric.AMOUNT: "元",
-    TaskMetric.ORDERS: "单",
-}
+PROGRESS_BUTTON = "我的进度"  # the middle button of a kind without a done button
 
 
 class OutboxNotifier:
@@ -69,7 +62,7 @@ def reward_line(task: Task) -> str:
     """`50 金币，超出每单位 +5，最多 +100`: the reward at target, the bonus per unit above it and its cap."""
     line = f"{task.reward_coins} 金币"
     if task.bonus_per_unit:
-        line += f"，超出每{BONUS_UNIT[task.metric]} +{task.bonus_per_unit}"
+        line += f"，超出每{metric_of(task).bonus_unit} +{task.bonus_per_unit}"
         if task.bonus_cap is not None:
             line += f"，最多 +{task.bonus_cap}"
     return line
@@ -80,12 +73,13 @@ def cancellation_text(task: Task) -> str:
 
 
 def task_card(task: Task, card_id: str) -> dict:
-    """A button_interaction template card for the task."""
-    reward = reward_line(task)
+    """A button_interaction template card for the task, worded by its kind."""
+    kind, reward = kind_of(task), reward_line(task)
+    done = kind.done_button.text if kind.done_button else PROGRESS_BUTTON
     return {
         "card_type": "button_interaction",
         "source": {"desc": "总部任务"},
-        "main_title": {"title": task.title[:26], "desc": KIND_LABEL[task.kind]},
+        "main_title": {"title": task.title[:26], "desc": kind.card_label},
         "sub_title_text": (task.description or task.material_text)[:120],
         "horizontal_content_list": [
             {"keyname": "目标", "value": format_units(task.metric, task.target)},
@@ -95,7 +89,7 @@ def task_card(task: Task, card_id: str) -> dict:
         "task_id": card_id,
         "button_list": [
             {"text": "去完成", "style": 1, "key": f"go:{task.id}"},
-            {"text": DONE_BUTTON.get(task.kind, "我的进度"), "style": 2, "key": f"done:{task.id}"},
+            {"text": done, "style": 2, "key": f"done:{task.id}"},
             {"text": "查看进度", "style": 3, "key": f"progress:{task.id}"},
         ],
     }

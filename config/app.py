@@ -112,6 +112,10 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[org.views.ORG] = services.org
     app[rewards.views.LEDGER] = services.ledger
     app[rewards.views.SHOP] = services.shop
+    app[tasks.views.PUBLISHING] = services.publishing
+    app[tasks.views.REPORTS] = services.reports
+    app[tasks.views.SALES] = services.sales
+    app[tasks.views.SHARE_LINKS] = services.share_links
 
 
 async def seed_demo_if_empty() -> None:

@@ -31,7 +31,11 @@ from org.service import OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
 from rewards.redemption import RewardShop
-from tasks.service import TaskService
+from tasks.counting import ProgressCounter
+from tasks.publishing import TaskPublisher
+from tasks.reports import TaskReports
+from tasks.sales import SalesBook
+from tasks.sharing import ShareLinks
 
 
 @dataclass
@@ -51,7 +55,11 @@ class Services:
     ledger: CoinLedger
     shop: RewardShop
     badges: BadgeService
-    tasks: TaskService
+    publishing: TaskPublisher
+    progress: ProgressCounter
+    sales: SalesBook
+    share_links: ShareLinks
+    reports: TaskReports
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -87,27 +95,23 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     notifier = OutboxNotifier(outbox)
     badges = BadgeService(bus, clock)
     cards = WeComTaskCards(outbox, agent_id=settings.wecom_agent_id or 0)
-    tasks = TaskService(
-        org,
-        ledger,
-        badges,
-        cards,
-        notifier,
-        timezone=ZoneInfo(settings.business_timezone),
-        fan_retention=timedelta(days=settings.fan_retention_days),
-    )
+    publishing = TaskPublisher(org, cards, clock)
+    progress = ProgressCounter(ledger, bus, clock, fan_retention=timedelta(days=settings.fan_retention_days))
+    sales = SalesBook(org, progress, notifier, bus, clock)
+    share_links = ShareLinks(progress, clock, public_url=settings.public_url)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
         org=org,
-        tasks=tasks,
+        progress=progress,
+        sales=sales,
+        share_links=share_links,
         ledger=ledger,
         shop=shop,
         badges=badges,
         cards=cards,
-        public_url=settings.public_url.rstrip("/"),
     )
-    subscribe_all(bus, notifier=notifier, fans=fans, tasks=tasks, badges=badges)
+    subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges)
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -129,7 +133,11 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         ledger=ledger,
         shop=shop,
         badges=badges,
-        tasks=tasks,
+        publishing=publishing,
+        progress=progress,
+        sales=sales,
+        share_links=share_links,
+        reports=TaskReports(org),
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

@@ -13,15 +13,16 @@ from kernel.event_bus import EventBus
 from rewards.badges import BadgeService, announce_badge
 from rewards.events import BadgeEarned
 from rewards.ports import GuideNotifier
-from tasks.service import TaskService
+from tasks.counting import ProgressCounter
+from tasks.events import ProgressCounted, TaskCompleted
 
 
 def subscribe_all(
-    bus: EventBus, *, notifier: GuideNotifier, fans: FanService, tasks: TaskService, badges: BadgeService
+    bus: EventBus, *, notifier: GuideNotifier, fans: FanService, progress: ProgressCounter, badges: BadgeService
 ) -> None:
     async def count_new_fan(event: FanAdded) -> None:
         if event.counts_as_new:
-            await tasks.count_new_fan(event.guide_userid, event.fan_id, event.added_at)
+            await progress.count_new_fan(event.guide_userid, event.fan_id, event.added_at)
 
     async def award_fans_badge(event: FanAdded) -> None:
         if event.counts_as_new:
@@ -29,12 +30,30 @@ def subscribe_all(
 
     async def uncount_lost_fan(event: FanLost) -> None:
         if event.counts_as_new and not event.transferred:
-            await tasks.uncount_lost_fan(event.guide_userid, event.fan_id, event.added_at, event.lost_at)
+            await progress.uncount_lost_fan(event.guide_userid, event.fan_id, event.added_at, event.lost_at)
 
     async def push_badge(event: BadgeEarned) -> None:
         await announce_badge(event, notifier)
+
+    async def congratulate(event: TaskCompleted) -> None:
+        await notifier.notify(
+            event.guide_userid,
+            f"🎉 任务「{event.title}」完成！获得 {event.coins_paid} 金币",
+            key=f"task-done:{event.task_id}:{event.guide_userid}",
+        )
+
+    async def award_first_task_badge(event: TaskCompleted) -> None:
+        await badges.after_task_done(event.guide_userid)
+
+    async def award_streak_badge(event: ProgressCounted) -> None:
+        if event.units > 0:
+            days = await progress.progress_days(event.guide_userid)
+            await badges.after_progress(event.guide_userid, days, event.business_day)
 
     bus.subscribe(FanAdded, count_new_fan)
     bus.subscribe(FanAdded, award_fans_badge)
     bus.subscribe(FanLost, uncount_lost_fan)
     bus.subscribe(BadgeEarned, push_badge)
+    bus.subscribe(TaskCompleted, congratulate)
+    bus.subscribe(TaskCompleted, award_first_task_badge)
+    bus.subscribe(ProgressCounted, award_streak_badge)

@@ -23,6 +23,14 @@ class OrgImportError(ValueError):
         self.problems = problems
 
 
+class UnknownCodes(OrgImportError):
+    """An audience names codes that do not exist: `unknown` holds (kind, code) pairs, e.g. ("stores", "NOPE")."""
+
+    def __init__(self, unknown: list[tuple[str, str]]) -> None:
+        super().__init__([f"{kind}: unknown {code!r}" for kind, code in unknown])
+        self.unknown = unknown
+
+
 class OrgService:
     """Guides are looked up for every event, so lookups are cached briefly (and dropped on import)."""
 
@@ -92,7 +100,7 @@ class OrgService:
         teams: list[str],
         guides: list[str],
     ) -> set[str]:
-        """The UserIDs of an audience; an unknown code raises OrgImportError naming it."""
+        """The UserIDs of an audience; unknown codes raise UnknownCodes naming each of them."""
         unknown = []
         for kind, model, key, codes in (
             ("regions", Region, "code", regions),
@@ -102,9 +110,9 @@ class OrgService:
             ("guides", Guide, "userid", guides),
         ):
             found = set(await model.filter(**{f"{key}__in": codes}).values_list(key, flat=True)) if codes else set()
-            unknown += [f"{kind}: unknown {code!r}" for code in codes if code not in found]
+            unknown += [(kind, code) for code in codes if code not in found]
         if unknown:
-            raise OrgImportError(unknown)
+            raise UnknownCodes(unknown)
         if everyone:
             return set(await Guide.all().values_list("userid", flat=True))
         chosen = set(guides)

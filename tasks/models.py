@@ -4,22 +4,6 @@ from tortoise import fields
 from tortoise.models import Model
 
 
-class TaskKind(StrEnum):
-    ADD_FANS = "add_fans"
-    SHARE_POST = "share_post"
-    SALES_TARGET = "sales_target"
-
-
-class TaskMetric(StrEnum):
-    """What one unit of progress is."""
-
-    FANS = "fans"
-    SHARES = "shares"
-    VISITORS = "visitors"
-    AMOUNT = "amount"  # in fen (分)
-    ORDERS = "orders"
-
-
 class TaskStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -36,9 +20,11 @@ class SaleReview(StrEnum):
 
 
 class Task(Model):
+    """A task HQ sets for guides. Its kind and metric are names from the registry in tasks.kinds."""
+
     id = fields.IntField(primary_key=True)
-    kind = fields.CharEnumField(TaskKind, max_length=16)
-    metric = fields.CharEnumField(TaskMetric, max_length=16)
+    kind = fields.CharField(max_length=32)
+    metric = fields.CharField(max_length=32)
     title = fields.CharField(max_length=64)
     description = fields.TextField(default="")
     material_text = fields.TextField(default="")

@@ -1,17 +1,14 @@
-"""Pure rules: business days, windows and what a given progress is worth."""
+"""Pure rules: business days, windows, what a given progress is worth and how it reads."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
+from decimal import Decimal
 
-from tasks.models import Task, TaskMetric
+from tasks.kinds import METRICS, kind_of, metric_of
+from tasks.models import Task, TaskAssignment
 
 FEN_PER_YUAN = 100
-
-
-def business_day(moment: datetime, timezone: ZoneInfo) -> date:
-    return moment.astimezone(timezone).date()
 
 
 def in_window(task: Task, day: date) -> bool:
@@ -21,22 +18,40 @@ def in_window(task: Task, day: date) -> bool:
 def entitlement(task: Task, progress: int) -> int:
     """Coins a guide has earned at this progress: the reward at target, plus the capped bonus above it.
 
-    Bonus units are whole fans, shares, visitors or orders, or whole yuan of sales.
+    Bonus units are whole counts (fans, shares, visitors, orders …), or whole yuan of sales.
     """
     if progress < task.target:
         return 0
-    unit = FEN_PER_YUAN if task.metric is TaskMetric.AMOUNT else 1
+    unit = FEN_PER_YUAN if metric_of(task).money else 1
     bonus = (progress - task.target) // unit * task.bonus_per_unit
     if task.bonus_cap is not None:
         bonus = min(bonus, task.bonus_cap)
     return task.reward_coins + bonus
 
 
-def format_units(metric: TaskMetric, units: int) -> str:
-    if metric is TaskMetric.AMOUNT:
-        return f"¥{units / FEN_PER_YUAN:,.0f}" if units % FEN_PER_YUAN == 0 else f"¥{units / FEN_PER_YUAN:,.2f}"
-    return str(units)
+def format_yuan(fen: int) -> str:
+    return f"¥{fen / FEN_PER_YUAN:,.0f}" if fen % FEN_PER_YUAN == 0 else f"¥{fen / FEN_PER_YUAN:,.2f}"
+
+
+def format_units(metric: str, units: int) -> str:
+    return format_yuan(units) if METRICS[metric].money else str(units)
+
+
+def display_units(metric: str, units: int) -> int | Decimal:
+    """Stored units as the API shows them: yuan for money, else the count."""
+    return Decimal(units) / FEN_PER_YUAN if METRICS[metric].money else int(units)
 
 
 def completion_rate(completed: int, assigned: int) -> float:
     return round(completed / assigned, 4) if assigned else 0.0
+
+
+def progress_line(task: Task, assignment: TaskAssignment) -> str:
+    """`吸粉 7/10` style, for the guide's 任务 reply and the card's buttons."""
+    metric = metric_of(task)
+    done = "✅" if assignment.progress >= task.target else ""
+    progress, target = format_units(task.metric, assignment.progress), format_units(task.metric, task.target)
+    line = f"{metric.chat_label or kind_of(task).chat_label} {progress}/{target}{done}"
+    if metric.shows_visitors:
+        line += f" · 访客 {assignment.visitors}"
+    return line

@@ -12,19 +12,10 @@ from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJso
 from pydantic_core import PydanticCustomError
 
 from org.schemas import Code, Day, Input, Instant, Int, NonBlank, Text, UserId, in_range, json_integer
-from tasks.models import SaleReview, TaskKind, TaskMetric, TaskStatus
+from tasks.kinds import KINDS, METRICS, TaskKind, TaskMetric
+from tasks.models import SaleReview, TaskStatus
 from tasks.rules import FEN_PER_YUAN
 
-DEFAULT_METRIC = {
-    TaskKind.ADD_FANS: TaskMetric.FANS,
-    TaskKind.SHARE_POST: TaskMetric.SHARES,
-    TaskKind.SALES_TARGET: TaskMetric.AMOUNT,
-}
-METRICS = {
-    TaskKind.ADD_FANS: {TaskMetric.FANS},
-    TaskKind.SHARE_POST: {TaskMetric.SHARES, TaskMetric.VISITORS},
-    TaskKind.SALES_TARGET: {TaskMetric.AMOUNT, TaskMetric.ORDERS},
-}
 Url = Annotated[
     str,
     Field(max_length=400, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][!-~]*)?$", description="http(s) URL"),
@@ -102,7 +93,9 @@ class Material(Input):
 
 class TaskIn(Input):
     kind: TaskKind
-    metric: TaskMetric | None = Field(None, description="default: fans / shares / amount by kind")
+    metric: TaskMetric | None = Field(
+        None, description="default by kind: " + ", ".join(f"{k} {s.default_metric.name}" for k, s in KINDS.items())
+    )
     title: NonBlank = Field(max_length=64)
     description: Text = Field("", max_length=2000)
     material: Material | None = None
@@ -117,31 +110,31 @@ class TaskIn(Input):
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
-        kind, target = values.get("kind"), values.get("target")
-        metric = values.get("metric") or (DEFAULT_METRIC[kind] if kind else None)
-        if kind and metric and metric not in METRICS[kind]:
-            yield "metric", f"{kind} counts {', '.join(sorted(METRICS[kind]))}"
+        spec, target = KINDS.get(values.get("kind", "")), values.get("target")
+        metric = values.get("metric") or (spec.default_metric.name if spec else None)
+        if spec and metric and spec.metric(metric) is None:
+            yield "metric", f"{spec.name} counts {', '.join(sorted(m.name for m in spec.metrics))}"
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
             yield "end_date", "is before start_date"
         elif start and end and (end - start).days > 366:
             yield "end_date", "is more than 366 days after start_date"
-        if kind == TaskKind.SHARE_POST and "material" in values and values["material"] is None:
-            yield "material", "a share_post task needs the material to share"
+        if spec and spec.shares_material and "material" in values and values["material"] is None:
+            yield "material", f"a {spec.name} task needs the material to share"
         if target is not None and target <= 0:
             yield "target", "must be more than 0"
-        elif metric and target is not None and metric != TaskMetric.AMOUNT and target != target.to_integral_value():
+        elif metric and target is not None and not METRICS[metric].money and target != target.to_integral_value():
             yield "target", "must be a whole number"
 
     @model_validator(mode="after")
     def _default_metric(self) -> TaskIn:
-        self.metric = self.metric or DEFAULT_METRIC[self.kind]
+        self.metric = self.metric or TaskMetric(KINDS[self.kind].default_metric.name)
         return self
 
     @property
     def target_units(self) -> int:
         """The target in stored units (fen for amount)."""
-        if self.metric == TaskMetric.AMOUNT:
+        if METRICS[self.metric].money:
             return int(self.target * FEN_PER_YUAN)
         return int(self.target)
 

@@ -7,61 +7,73 @@ import hashlib
 import io
 import re
 import secrets
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from config.services import SERVICES
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
+from tasks.errors import Conflict, NotFound, TaskError
 from tasks.models import Sale, SaleReview
+from tasks.publishing import TaskPublisher
+from tasks.reports import TaskReports
 from tasks.rules import FEN_PER_YUAN
+from tasks.sales import SalesBook
 from tasks.schemas import GuideProgressOut, RollupOut, SaleIn, SaleOut, TaskIn, TaskOut
-from tasks.service import TaskError, TaskService
+from tasks.sharing import ShareLinks
 
 VISITOR_COOKIE = "gb_v"
 VISITOR_COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest a browser keeps a cookie
 SHARE_CODE = re.compile(r"[A-Za-z0-9_-]{1,16}")  # secrets.token_urlsafe(8), in a 16-character column
 
+PUBLISHING = web.AppKey("task_publishing", TaskPublisher)
+REPORTS = web.AppKey("task_reports", TaskReports)
+SALES = web.AppKey("sales", SalesBook)
+SHARE_LINKS = web.AppKey("share_links", ShareLinks)
 
-def _tasks(request: web.Request) -> TaskService:
-    return request.app[SERVICES].tasks
+
+def _status(exc: TaskError) -> tuple[int, str]:
+    """The HQ API's answer to a domain error."""
+    if isinstance(exc, NotFound):
+        return 404, "not_found"
+    if isinstance(exc, Conflict):
+        return 409, "conflict"
+    return 422, "rule_violation"
 
 
 async def _guarded(call):
     try:
         return await call
     except TaskError as exc:
-        code = {404: "not_found", 409: "conflict"}.get(exc.status, "rule_violation")
-        raise ApiError(exc.status, code, str(exc), [{"field": f, "message": str(exc)} for f in exc.fields]) from None
+        status, code = _status(exc)
+        raise ApiError(status, code, str(exc), [{"field": f, "message": str(exc)} for f in exc.fields]) from None
 
 
 async def create_task(request: web.Request) -> web.Response:
-    data = await read_body(request, TaskIn, check=_tasks(request).task_problems)
-    task = await _guarded(_tasks(request).create_draft(data))
-    return json_ok(await _tasks(request).summary(task), status=201)
+    data = await read_body(request, TaskIn, check=request.app[PUBLISHING].problems)
+    task = await _guarded(request.app[PUBLISHING].create_draft(data))
+    return json_ok(await request.app[REPORTS].summary(task), status=201)
 
 
 async def edit_task(request: web.Request) -> web.Response:
-    data = await read_body(request, TaskIn, check=_tasks(request).task_problems)
-    task = await _guarded(_tasks(request).edit_draft(path_params(request)["task_id"], data))
-    return json_ok(await _tasks(request).summary(task))
+    data = await read_body(request, TaskIn, check=request.app[PUBLISHING].problems)
+    task = await _guarded(request.app[PUBLISHING].edit_draft(path_params(request)["task_id"], data))
+    return json_ok(await request.app[REPORTS].summary(task))
 
 
 async def publish_task(request: web.Request) -> web.Response:
-    task = await _guarded(_tasks(request).publish(path_params(request)["task_id"]))
-    return json_ok(await _tasks(request).summary(task))
+    task = await _guarded(request.app[PUBLISHING].publish(path_params(request)["task_id"]))
+    return json_ok(await request.app[REPORTS].summary(task))
 
 
 async def cancel_task(request: web.Request) -> web.Response:
-    task = await _guarded(_tasks(request).cancel(path_params(request)["task_id"]))
-    return json_ok(await _tasks(request).summary(task))
+    task = await _guarded(request.app[PUBLISHING].cancel(path_params(request)["task_id"]))
+    return json_ok(await request.app[REPORTS].summary(task))
 
 
 async def list_tasks(request: web.Request) -> web.Response:
-    return json_ok(await _tasks(request).summaries())
+    return json_ok(await request.app[REPORTS].summaries())
 
 
 class ProgressQuery(BaseModel):
@@ -74,7 +86,7 @@ class RollupQuery(BaseModel):
 
 async def task_progress(request: web.Request) -> web.Response:
     task_id = path_params(request)["task_id"]
-    rows = await _guarded(_tasks(request).guide_progress(task_id))
+    rows = await _guarded(request.app[REPORTS].guide_progress(task_id))
     if query_params(request).format != "csv":
         return json_ok(rows)
     out = io.StringIO()
@@ -91,7 +103,7 @@ async def task_progress(request: web.Request) -> web.Response:
 
 async def task_rollup(request: web.Request) -> web.Response:
     task_id = path_params(request)["task_id"]
-    return json_ok(await _guarded(_tasks(request).rollup(task_id, query_params(request).by)))
+    return json_ok(await _guarded(request.app[REPORTS].rollup(task_id, query_params(request).by)))
 
 
 def _sale_out(sale: Sale, counted: list[int]) -> SaleOut:
@@ -108,8 +120,9 @@ def _sale_out(sale: Sale, counted: list[int]) -> SaleOut:
 
 
 async def post_sale(request: web.Request) -> web.Response:
-    data = await read_body(request, SaleIn, check=_tasks(request).sale_problems)
-    return json_ok(_sale_out(*await _guarded(_tasks(request).record_sale(data))))
+    sales = request.app[SALES]
+    data = await read_body(request, SaleIn, check=sales.problems)
+    return json_ok(_sale_out(*await _guarded(sales.record(data))))
 
 
 class SalesQuery(BaseModel):
@@ -117,16 +130,16 @@ class SalesQuery(BaseModel):
 
 
 async def list_sales(request: web.Request) -> web.Response:
-    sales = await _tasks(request).sales(query_params(request).review)
+    sales = await request.app[SALES].lines(query_params(request).review)
     return json_ok([_sale_out(sale, counted) for sale, counted in sales])
 
 
 async def confirm_sale(request: web.Request) -> web.Response:
-    return json_ok(_sale_out(*await _guarded(_tasks(request).confirm_sale(path_params(request)["sale_id"]))))
+    return json_ok(_sale_out(*await _guarded(request.app[SALES].confirm(path_params(request)["sale_id"]))))
 
 
 async def reject_sale(request: web.Request) -> web.Response:
-    return json_ok(_sale_out(*await _guarded(_tasks(request).reject_sale(path_params(request)["sale_id"]))))
+    return json_ok(_sale_out(*await _guarded(request.app[SALES].reject(path_params(request)["sale_id"]))))
 
 
 async def follow_share_link(request: web.Request) -> web.Response:
@@ -135,7 +148,7 @@ async def follow_share_link(request: web.Request) -> web.Response:
     target = None
     if SHARE_CODE.fullmatch(code):
         visitor, new_cookie = _visitor(request)
-        target = await _tasks(request).record_visit(code, visitor, datetime.now(UTC))
+        target = await request.app[SHARE_LINKS].record_visit(code, visitor)
     if target is None:
         raise web.HTTPNotFound(text="链接不存在或已失效")
     response = web.HTTPFound(target)

@@ -6,8 +6,11 @@ from bot.events import TextMessage
 from bot.filters import Command, KnownGuide
 from bot.replies import Reply
 from org.models import Guide
+from tasks.counting import ProgressCounter
+from tasks.errors import TaskError
+from tasks.rules import progress_line
+from tasks.sales import SalesBook
 from tasks.schemas import SaleIn
-from tasks.service import TaskError, TaskService, progress_line
 
 router = Router(name="tasks")
 
@@ -16,9 +19,9 @@ SALES_USAGE = "发「业绩 单数 金额」自报业绩，例如：业绩 3 128
 
 
 @router.text(Command("任务", "tasks", "task"), KnownGuide())
-async def show_tasks(msg: TextMessage, guide: Guide, tasks: TaskService) -> Reply:
+async def show_tasks(msg: TextMessage, guide: Guide, progress: ProgressCounter) -> Reply:
     """我的任务和进度"""
-    assignments = await tasks.open_assignments(guide.userid)
+    assignments = await progress.open_assignments(guide.userid)
     if not assignments:
         return Reply.text("今天没有进行中的任务，休息一下～")
     lines = [
@@ -29,7 +32,7 @@ async def show_tasks(msg: TextMessage, guide: Guide, tasks: TaskService) -> Repl
 
 
 @router.text(Command("业绩", "sales", "sale"), KnownGuide())
-async def report_sale(msg: TextMessage, args: str, guide: Guide, tasks: TaskService, inbox_key: str) -> Reply:
+async def report_sale(msg: TextMessage, args: str, guide: Guide, sales: SalesBook, inbox_key: str) -> Reply:
     """自报业绩，例：业绩 3 1280"""
     parts = args.replace("¥", "").replace("元", "").split()
     try:
@@ -48,7 +51,7 @@ async def report_sale(msg: TextMessage, args: str, guide: Guide, tasks: TaskServ
         sold_at=msg.create_time,
     )
     try:
-        _, counted = await tasks.record_sale(sale, self_reported=True)
+        _, counted = await sales.record(sale, self_reported=True)
     except TaskError as exc:
         return Reply.text(f"没记上：{exc}")
     note = "已计入任务进度。" if counted else "自报业绩已登记，总部确认后计入。"

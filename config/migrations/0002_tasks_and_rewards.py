@@ -3,9 +3,25 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from rewards.models import RedemptionStatus
-from tasks.models import TaskKind, TaskMetric, TaskStatus
+from enum import StrEnum
+from tasks.models import TaskStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+
+# Frozen here: the kinds and metrics as they were. Since 0004 they are names from tasks.kinds.
+class TaskKind(StrEnum):
+    ADD_FANS = "add_fans"
+    SHARE_POST = "share_post"
+    SALES_TARGET = "sales_target"
+
+
+class TaskMetric(StrEnum):
+    FANS = "fans"
+    SHARES = "shares"
+    VISITORS = "visitors"
+    AMOUNT = "amount"
+    ORDERS = "orders"
 
 
 class Migration(migrations.Migration):

@@ -50,9 +50,9 @@ async def publish_to_everyone(client: TestClient, fake: FakeWeCom, guides: int) 
     report = await services.org.import_org(big_org(guides))
     print(f"imported {report.guides.created} guides in {time.perf_counter() - started:.1f} s")
 
-    draft = await services.tasks.create_draft(task_in(audience={"all": True}, target=3, bonus_per_unit=5))
+    draft = await services.publishing.create_draft(task_in(audience={"all": True}, target=3, bonus_per_unit=5))
     started = time.perf_counter()
-    await services.tasks.publish(draft.id)
+    await services.publishing.publish(draft.id)
     published = time.perf_counter() - started
     await services.outbox.drain()
     all_sent = time.perf_counter() - started

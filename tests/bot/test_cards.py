@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from bot.cards import task_card
-from tasks.models import Task, TaskKind, TaskMetric
+from tasks.kinds import TaskKind, TaskMetric
+from tasks.models import Task
 
 
 def reward_on_card(**fields) -> str:

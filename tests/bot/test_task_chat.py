@@ -26,13 +26,13 @@ async def tap(services, key: str, guide: str = "zhangsan", response_code: str = 
 
 
 async def publish(services, kind="add_fans", **overrides):
-    task = await services.tasks.create_draft(task_in(kind, **overrides))
-    return await services.tasks.publish(task.id)
+    task = await services.publishing.create_draft(task_in(kind, **overrides))
+    return await services.publishing.publish(task.id)
 
 
 async def test_tasks_lists_open_tasks_with_progress(services, org):
     await publish(services, target=10)
-    await services.tasks.count_new_fan("zhangsan", 1, today())
+    await services.progress.count_new_fan("zhangsan", 1, today())
 
     reply = await say(services, "任务")
 
@@ -81,7 +81,7 @@ async def test_a_chat_sales_report_is_recorded_as_self_reported(services, org):
     reply = await say(services, "业绩 3 1280")
 
     assert reply == "已记录 3 单 ¥1,280.00。已计入任务进度。"
-    assert (await services.tasks.assignment("zhangsan", task.id)).progress == 128_000
+    assert (await services.progress.assignment("zhangsan", task.id)).progress == 128_000
 
 
 async def test_a_malformed_sales_report_gets_the_usage(services, org):
@@ -91,7 +91,7 @@ async def test_a_malformed_sales_report_gets_the_usage(services, org):
 async def test_badges_before_and_after_the_first_task(services, org):
     assert "首战告捷" in await say(services, "徽章")
     await publish(services, target=1)
-    await services.tasks.count_new_fan("zhangsan", 1, today())
+    await services.progress.count_new_fan("zhangsan", 1, today())
 
     assert await say(services, "badges", msg_id="M2") == "我的徽章：\n🏅 首战告捷：完成第一个任务"
 
@@ -127,12 +127,12 @@ async def test_the_go_button_gives_the_material_and_a_tracked_link(services, org
 
 async def test_a_button_on_a_closed_task_is_answered_politely_without_progress(services, org):
     task = await publish(services, "share_post")
-    await services.tasks.cancel(task.id)
+    await services.publishing.cancel(task.id)
 
     reply = await tap(services, f"done:{task.id}")
 
     assert "已结束" in reply
-    assert (await services.tasks.assignment("zhangsan", task.id)).progress == 0
+    assert (await services.progress.assignment("zhangsan", task.id)).progress == 0
 
 
 async def test_new_friends_from_callbacks_fill_an_add_fans_task_and_a_lost_one_takes_coins_back(
@@ -145,13 +145,13 @@ async def test_new_friends_from_callbacks_fill_an_add_fans_task_and_a_lost_one_t
         await post_callback(client, xml)
         await services.inbox.drain()
 
-    assert (await services.tasks.assignment("zhangsan", task.id)).progress == 2
-    assert (await services.tasks.assignment("lisi", task.id)).progress == 0
+    assert (await services.progress.assignment("zhangsan", task.id)).progress == 2
+    assert (await services.progress.assignment("lisi", task.id)).progress == 0
     assert await services.ledger.balance("zhangsan") == 50
 
     await post_callback(client, contact_xml("del_follow_user", "zhangsan", "wmB", create_time=now + 60))
     await services.inbox.drain()
 
-    assert (await services.tasks.assignment("zhangsan", task.id)).progress == 1
+    assert (await services.progress.assignment("zhangsan", task.id)).progress == 1
     assert await services.ledger.balance("zhangsan") == 0
     assert "删粉" in (await CoinEntry.filter(amount__lt=0).get()).reason

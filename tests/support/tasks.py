@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from tasks.schemas import TaskIn
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+TITLES = {"add_fans": "五一吸粉冲刺", "share_post": "转发新品海报", "sales_target": "周末业绩冲刺"}
 
 
 def today() -> datetime:
@@ -15,7 +16,7 @@ def task_in(kind: str = "add_fans", **overrides) -> TaskIn:
     day = today().astimezone(SHANGHAI).date()
     fields = {
         "kind": kind,
-        "title": {"add_fans": "五一吸粉冲刺", "share_post": "转发新品海报", "sales_target": "周末业绩冲刺"}[kind],
+        "title": TITLES.get(kind, f"{kind} 任务"),
         "audience": {"stores": ["SH01", "SH02"]},
         "start_date": day - timedelta(days=1),
         "end_date": day + timedelta(days=7),

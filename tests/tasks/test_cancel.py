@@ -12,7 +12,7 @@ from tests.support.tasks import task_in
 @pytest.fixture
 async def tasks(services):
     await import_small_org()
-    return services.tasks
+    return services.publishing
 
 
 async def published(tasks, **overrides):

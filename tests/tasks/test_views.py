@@ -84,7 +84,7 @@ async def test_a_draft_can_be_edited_but_a_published_task_cannot(client, hq_head
 async def test_progress_downloads_as_csv_with_guide_names(client, hq_headers, org, services):
     task = await create(client, hq_headers, target=1)
     await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
-    await services.tasks.count_new_fan("zhangsan", 1, today())
+    await services.progress.count_new_fan("zhangsan", 1, today())
 
     response = await client.get(f"/api/v1/tasks/{task['id']}/progress?format=csv", headers=hq_headers)
 
@@ -97,7 +97,7 @@ async def test_progress_downloads_as_csv_with_guide_names(client, hq_headers, or
 async def test_the_task_list_shows_the_completion_rate(client, hq_headers, org, services):
     task = await create(client, hq_headers, target=1)
     await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
-    await services.tasks.count_new_fan("lisi", 1, today())
+    await services.progress.count_new_fan("lisi", 1, today())
 
     [listed] = await (await client.get("/api/v1/tasks", headers=hq_headers)).json()
 
@@ -138,7 +138,7 @@ async def test_a_sale_without_a_time_zone_is_refused(client, hq_headers, org):
 async def test_the_share_link_redirects_and_counts_unique_visitors_per_day(client, hq_headers, org, services):
     task = await create(client, hq_headers, kind="share_post", metric="visitors")
     await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
-    code = await services.tasks.share_link_code("zhangsan", task["id"])
+    code = await services.share_links.code("zhangsan", task["id"])
 
     for browser in ("iPhone", "iPhone", "iPhone", "Android"):
         if browser == "Android":
@@ -146,7 +146,7 @@ async def test_the_share_link_redirects_and_counts_unique_visitors_per_day(clien
         response = await client.get(f"/s/{code}", headers={"User-Agent": browser}, allow_redirects=False)
         assert (response.status, response.headers["Location"]) == (302, "https://shop.example.com/new")
 
-    assert (await services.tasks.assignment("zhangsan", task["id"])).visitors == 2
+    assert (await services.progress.assignment("zhangsan", task["id"])).visitors == 2
 
 
 async def test_an_unknown_share_link_is_404(client):
@@ -222,7 +222,7 @@ async def test_money_is_answered_as_a_decimal_string(client, hq_headers, org):
 async def self_report(services, orders=2, amount="300") -> int:
     data = SaleIn(order_id=f"chat:{orders}:{amount}", guide="zhangsan", store="SH01", amount=Decimal(amount),
                   orders=orders, channel="chat", sold_at=today())  # fmt: skip
-    sale, counted = await services.tasks.record_sale(data, self_reported=True)
+    sale, counted = await services.sales.record(data, self_reported=True)
     assert counted == []
     return sale.id
 
@@ -260,7 +260,7 @@ async def test_a_rejected_self_report_never_counts(client, hq_headers, org, serv
 
     assert ((await rejected.json())["review"], (await rejected.json())["counted_in_tasks"]) == ("rejected", [])
     assert confirm.status == 409
-    assert (await services.tasks.assignment("zhangsan", task["id"])).progress == 0
+    assert (await services.progress.assignment("zhangsan", task["id"])).progress == 0
 
 
 async def test_a_store_reported_sale_is_not_up_for_review(client, hq_headers, org):
@@ -274,7 +274,7 @@ async def test_a_store_reported_sale_is_not_up_for_review(client, hq_headers, or
 async def share_link(client, hq_headers, services) -> tuple[int, str]:
     task = await create(client, hq_headers, kind="share_post", metric="visitors")
     await client.post(f"/api/v1/tasks/{task['id']}/publish", headers=hq_headers)
-    return task["id"], await services.tasks.share_link_code("zhangsan", task["id"])
+    return task["id"], await services.share_links.code("zhangsan", task["id"])
 
 
 async def test_a_visitor_is_known_by_a_first_party_cookie(client, hq_headers, org, services):
@@ -287,7 +287,7 @@ async def test_a_visitor_is_known_by_a_first_party_cookie(client, hq_headers, or
     await client.get(f"/s/{code}", allow_redirects=False, headers=headers)
 
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) > 300 * 24 * 3600
-    assert (await services.tasks.assignment("zhangsan", task_id)).visitors == 1
+    assert (await services.progress.assignment("zhangsan", task_id)).visitors == 1
 
 
 async def test_customers_behind_the_same_balancer_count_apart(client, hq_headers, org, services):
@@ -297,7 +297,7 @@ async def test_customers_behind_the_same_balancer_count_apart(client, hq_headers
     for customer in ("cookie-a-0123456789", "cookie-b-0123456789"):
         await client.get(f"/s/{code}", allow_redirects=False, cookies={"gb_v": customer})
 
-    assert (await services.tasks.assignment("zhangsan", task_id)).visitors == 2
+    assert (await services.progress.assignment("zhangsan", task_id)).visitors == 2
 
 
 async def test_a_share_code_longer_than_any_code_is_404_and_not_logged(client, caplog):

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('guidebot', '0003_inbox_retries_and_sale_review')]
+    dependencies = [('guidebot', '0004_task_kind_and_metric_as_names')]
 
     initial = False
 

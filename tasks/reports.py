@@ -1,0 +1,91 @@
+"""What HQ reads about its tasks: completion, each guide's progress, rollups per store or branch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from org.service import OrgService
+from tasks.errors import Invalid, TaskNotFound
+from tasks.models import Task, TaskAssignment
+from tasks.rules import completion_rate, display_units
+from tasks.schemas import GuideProgressOut, RollupOut, TaskOut
+
+
+class TaskReports:
+    """Reads tasks and assignments into the figures HQ follows; it never changes anything.
+
+    It exists to keep the read side apart from the writes: the figures join assignments
+    with the organisation (names, stores, branches) and show stored units as HQ thinks of
+    them (yuan, not fen), which is reporting, not counting. Its answers are the API's read
+    models, so a view only serialises them.
+    """
+
+    def __init__(self, org: OrgService) -> None:
+        self._org = org
+
+    async def summaries(self) -> list[TaskOut]:
+        return [await self.summary(task) for task in await Task.all().order_by("-id")]
+
+    async def summary(self, task: Task) -> TaskOut:
+        assigned = await TaskAssignment.filter(task_id=task.id).count()
+        completed = await TaskAssignment.filter(task_id=task.id, progress__gte=task.target).count()
+        return TaskOut(
+            id=task.id,
+            kind=task.kind,
+            metric=task.metric,
+            title=task.title,
+            status=task.status,
+            start_date=task.start_date,
+            end_date=task.end_date,
+            target=display_units(task.metric, task.target),
+            reward_coins=task.reward_coins,
+            assigned=assigned,
+            completed=completed,
+            completion_rate=completion_rate(completed, assigned),
+        )
+
+    async def guide_progress(self, task_id: int) -> list[GuideProgressOut]:
+        task = await Task.get_or_none(id=task_id)
+        if task is None:
+            raise TaskNotFound(task_id)
+        assignments = await TaskAssignment.filter(task_id=task.id).order_by("guide_userid")
+        guides = await self._org.guides_by_userid([a.guide_userid for a in assignments])
+        rows = []
+        for a in assignments:
+            guide = guides.get(a.guide_userid)
+            rows.append(
+                GuideProgressOut(
+                    guide=a.guide_userid,
+                    name=guide.name if guide else "",
+                    store=guide.store.code if guide else "",
+                    branch=guide.store.branch.code if guide else "",
+                    progress=display_units(task.metric, a.progress),
+                    target=display_units(task.metric, task.target),
+                    done=a.progress >= task.target,
+                    coins=a.coins_paid,
+                    shared=a.shared_at is not None,
+                    visitors=a.visitors,
+                )
+            )
+        return rows
+
+    async def rollup(self, task_id: int, by: str) -> list[RollupOut]:
+        """Completion per store or per branch."""
+        if by not in ("store", "branch"):
+            raise Invalid([("by", "must be store or branch")])
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for row in await self.guide_progress(task_id):
+            code = getattr(row, by)
+            counts[code][0] += 1
+            counts[code][1] += row.done
+        names = await self._org.unit_names(by, list(counts))
+        return [
+            RollupOut(
+                code=code,
+                name=names.get(code, ""),
+                assigned=n,
+                completed=done,
+                completion_rate=completion_rate(done, n),
+            )
+            for code, (n, done) in sorted(counts.items())
+        ]
