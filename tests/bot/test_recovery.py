@@ -1,6 +1,7 @@
 """End to end, on real processes: kill -9 and a quick restart, and a Redis outage, lose no acknowledged callback."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
@@ -8,9 +9,14 @@ import pytest
 from bot.models import InboxEvent, InboxStatus
 from config.app import create_app
 from config.db import close_database, open_database
+from config.services import SERVICES
 from fans.models import Fan
+from kernel.models import EventRecord
+from tasks.models import TaskAssignment
 from tests.bot.test_webhook import post_callback
+from tests.support.org import import_small_org
 from tests.support.server import RedisServer, ServedGuidebot
+from tests.support.tasks import task_in
 from tests.support.wecom import contact_xml, signed_callback, text_xml
 
 WELCOME = "externalcontact/send_welcome_msg"
@@ -120,3 +126,39 @@ async def test_callbacks_that_arrive_while_redis_is_down_are_handled_once_it_is_
     assert health == {"status": "degraded", "db": "ok", "redis": "down"}
     assert await Fan.all().count() == len(codes)
     assert fake_wecom.welcome_codes_used(codes) == len(codes)
+
+
+async def test_a_crash_between_a_commit_and_its_effects_loses_no_push_and_doubles_none(
+    aiohttp_client, durable_settings, fake_wecom, monkeypatch
+):
+    first = await aiohttp_client(create_app(durable_settings))
+    services = first.app[SERVICES]
+    await import_small_org()
+    draft = await services.publishing.create_draft(task_in("add_fans", target=1))
+    await services.publishing.publish(draft.id)
+
+    async def the_process_dies_right_after_the_commit(claimed) -> None:
+        return None
+
+    monkeypatch.setattr(services.bus.queue, "attempt_now", the_process_dies_right_after_the_commit)
+    now = int(datetime.now(UTC).timestamp())
+    await post_callback(first, contact_xml("add_external_contact", "zhangsan", "wmCUST1", create_time=now))
+    await services.inbox.drain()
+    fan_recorded, progress_before = await Fan.all().count(), await TaskAssignment.get(guide_userid="zhangsan")
+    await first.close()
+    await open_database(durable_settings.database_url)
+    await EventRecord.all().update(claimed_at=datetime.now(UTC) - timedelta(seconds=10))  # time passes
+    await close_database()
+
+    second = await aiohttp_client(create_app(durable_settings))
+    again = second.app[SERVICES]
+    for _ in range(2):
+        await again.bus.queue.resume()
+        await again.bus.queue.drain()
+    await again.outbox.drain()
+
+    pushes = [m["text"]["content"] for m in fake_wecom.messages_to("zhangsan") if m.get("msgtype") == "text"]
+    assert (fan_recorded, progress_before.progress) == (1, 0)
+    assert [p for p in pushes if p.startswith("🎉 任务")] == ["🎉 任务「五一吸粉冲刺」完成！获得 50 金币"]
+    assert [p for p in pushes if p.startswith("🏅")] == ["🏅 获得徽章「首战告捷：完成第一个任务」"]
+    assert await again.ledger.balance("zhangsan") == 50

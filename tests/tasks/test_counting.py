@@ -1,10 +1,10 @@
 """Real events move progress once, and the coins follow what the progress is worth."""
 
 import asyncio
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from rewards.models import CoinEntry
-from tests.support.tasks import task_in, today
+from tests.support.tasks import SHANGHAI, task_in, today
 
 
 async def test_new_fans_move_progress_and_the_target_pays_once_with_one_congratulation(
@@ -128,3 +128,28 @@ async def test_open_assignments_are_the_published_tasks_open_today(publish, publ
     await publishing.create_draft(task_in(title="草稿"))
 
     assert [a.task_id for a in await progress.open_assignments("zhangsan")] == [open_task.id]
+
+
+async def test_a_task_closes_at_midnight_in_shanghai_not_in_utc(publish, progress, clock):
+    clock.set(datetime(2026, 5, 7, 23, 59, 30, tzinfo=SHANGHAI))  # 15:59:30 UTC
+    task = await publish(start_date=date(2026, 5, 1), end_date=date(2026, 5, 7), target=5)
+    listed_before = [a.task_id for a in await progress.open_assignments("zhangsan")]
+    await progress.count_new_fan("zhangsan", 1, clock.now())
+
+    clock.advance(minutes=1)  # 00:00:30 on 8 May in Shanghai, still 7 May in UTC
+    listed_after = [a.task_id for a in await progress.open_assignments("zhangsan")]
+    await progress.count_new_fan("zhangsan", 2, clock.now())
+
+    assert (listed_before, listed_after) == ([task.id], [])
+    assert (await progress.assignment("zhangsan", task.id)).progress == 1
+
+
+async def test_seven_days_in_a_row_across_shanghai_midnights_earn_the_streak_badge(publish, progress, clock, notifier):
+    clock.set(datetime(2026, 5, 1, 23, 50, tzinfo=SHANGHAI))
+    await publish(start_date=date(2026, 5, 1), end_date=date(2026, 5, 31), target=100)
+
+    for fan in range(7):
+        await progress.count_new_fan("zhangsan", fan, clock.now())
+        clock.advance(days=1)
+
+    assert notifier.texts_to("zhangsan") == ["🏅 获得徽章「七日连击：连续 7 天推进任务」"]
