@@ -21,8 +21,8 @@ from kernel.event_bus import EventBus
 from org.demo import demo_org
 from rewards.ledger import CoinLedger
 from rewards.models import RewardItem
-from tests.config.test_serve import free_port
 from tests.support.embedded_redis import answers, socket_in
+from tests.support.server import free_port
 
 FIRST, SECOND = demo_org().guides[:2]
 STORE_NAMES = {store.code: store.name for store in demo_org().stores}

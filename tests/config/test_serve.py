@@ -1,10 +1,6 @@
 """`guidebot serve` as a real process, pointed at the fake WeCom API: the issue's acceptance path."""
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 from urllib.parse import urlencode
 
@@ -13,52 +9,18 @@ import pytest
 
 from bot.crypto import CallbackCrypto
 from tests.support import wecom
+from tests.support.server import ServedGuidebot
 from tests.support.wecom import contact_xml, signed_callback
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 async def served(fake_wecom, tmp_path, clean_database, redis_url):
-    port = free_port()
-    env = {
-        **os.environ,
-        "VAR_DIR": str(tmp_path),
-        "PORT": str(port),
-        "HOST": "127.0.0.1",
-        "DATABASE_URL": "" if clean_database == "sqlite://:memory:" else clean_database,
-        "REDIS_URL": redis_url,
-        "WECOM_CORP_ID": wecom.CORP_ID,
-        "WECOM_AGENT_ID": str(wecom.AGENT_ID),
-        "WECOM_SECRET": wecom.SECRET,
-        "WECOM_CALLBACK_TOKEN": wecom.TOKEN,
-        "WECOM_ENCODING_AES_KEY": wecom.AES_KEY,
-        "WECOM_API_BASE": fake_wecom.base_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "config", "serve"], env=env, cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     async with aiohttp.ClientSession() as session:
-        for _ in range(150):
-            try:
-                async with session.get(f"{base}/healthz") as response:
-                    if response.status == 200:
-                        break
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.1)
-        else:
-            process.kill()
-            pytest.fail(process.communicate()[0].decode())
-        yield base, session
-    process.terminate()
-    output = process.communicate(timeout=20)[0].decode()
-    assert wecom.SECRET not in output
+        await served.start(session)
+        yield served.base_url, session
+    served.stop()
+    assert wecom.SECRET not in served.output
 
 
 async def test_serve_answers_a_genuine_url_verification(served):
