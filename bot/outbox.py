@@ -82,6 +82,7 @@ class Outbox:
         self._clock = clock
         self.loop = PollingLoop("outbox", self.send_due, self._lease, poll_interval)
         self._in_flight: set[asyncio.Task] = set()
+        self._passes = 0
         self._settled_handlers: dict[str, SettledHandler] = {}
 
     @property
@@ -129,18 +130,22 @@ class Outbox:
 
     async def send_due(self) -> int:
         """One pass: take back stale claims, then send every due pending row. Returns rows sent."""
-        now = self._clock.now()
-        await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()).update(
-            status=OutboxStatus.PENDING
-        )
-        due = await OutboxMessage.filter(status=OutboxStatus.PENDING, not_before__lte=now).order_by("id").limit(500)
-        claimed = [row for row in due if await self._claim(row)]
-        deliveries = [asyncio.create_task(self._deliver_bounded(row)) for row in claimed]
-        for delivery in deliveries:
-            self._in_flight.add(delivery)
-            delivery.add_done_callback(self._in_flight.discard)
-        results = await asyncio.gather(*deliveries)
-        return sum(result.sent for result in results)
+        self._passes += 1
+        try:
+            now = self._clock.now()
+            await OutboxMessage.filter(status=OutboxStatus.SENDING, claimed_at__lt=self._lease.stale_before()).update(
+                status=OutboxStatus.PENDING
+            )
+            due = await OutboxMessage.filter(status=OutboxStatus.PENDING, not_before__lte=now).order_by("id").limit(500)
+            claimed = [row for row in due if await self._claim(row)]
+            deliveries = [asyncio.create_task(self._deliver_bounded(row)) for row in claimed]
+            for delivery in deliveries:
+                self._in_flight.add(delivery)
+                delivery.add_done_callback(self._in_flight.discard)
+            results = await asyncio.gather(*deliveries)
+            return sum(result.sent for result in results)
+        finally:
+            self._passes -= 1
 
     async def drain(self) -> None:
         """Send until nothing is due or in flight, also in another pass (tests and the console use it)."""
@@ -148,6 +153,8 @@ class Outbox:
             sent = await self.send_due()
             if self._in_flight:
                 await asyncio.gather(*self._in_flight, return_exceptions=True)
+            elif self._passes:
+                await asyncio.sleep(0.01)  # the background sender is between claiming rows and sending them
             elif not sent:
                 return
 

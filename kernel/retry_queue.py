@@ -75,6 +75,7 @@ class RetryQueue(Generic[Item]):
         self._retry_base = retry_base
         self.max_attempts = max_attempts
         self._in_flight: set[asyncio.Task] = set()
+        self._resuming = 0
         self._completions = GroupCommit(self._mark_done)
         self.loop = PollingLoop(model.__name__, self.resume, self._lease, poll_interval)
 
@@ -96,6 +97,13 @@ class RetryQueue(Generic[Item]):
 
     async def resume(self) -> int:
         """Claim every row that is due (retries, stale claims, replays) and start it. Returns how many."""
+        self._resuming += 1
+        try:
+            return await self._resume()
+        finally:
+            self._resuming -= 1
+
+    async def _resume(self) -> int:
         now = self._clock.now()
         await self._model.filter(status=PROCESSING, claimed_at__lt=self._lease.stale_before()).update(
             status=PENDING, not_before=now
@@ -123,8 +131,11 @@ class RetryQueue(Generic[Item]):
 
     async def drain(self) -> None:
         """Wait for every background attempt to finish (tests and shutdown)."""
-        while self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        while self._in_flight or self._resuming:
+            if self._in_flight:
+                await asyncio.gather(*self._in_flight, return_exceptions=True)
+            else:
+                await asyncio.sleep(0.01)  # a resume pass is between claiming rows and starting them
 
     async def unfinished_count(self) -> int:
         return await self._model.filter(status__in=[PENDING, PROCESSING]).count()
