@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 
 from kernel.clock import Clock
 from kernel.models import EventRecord
-from kernel.retry_queue import DONE, PROCESSING, Claimed, RetryQueue
+from kernel.retry_queue import PROCESSING, Claimed, RetryQueue
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class DomainEvent(BaseModel):
         return cls.registry[record.name].model_validate({**record.payload, "event_id": record.id})
 
 
-_recorded: ContextVar[list[EventRecord] | None] = ContextVar("recorded_events", default=None)
+_recorded: ContextVar[list[DomainEvent] | None] = ContextVar("recorded_events", default=None)
 
 
 class EventBus:
@@ -71,33 +71,32 @@ class EventBus:
             async with in_transaction():
                 yield
             return
-        recorded: list[EventRecord] = []
+        recorded: list[DomainEvent] = []
         token = _recorded.set(recorded)
         try:
             async with in_transaction():
                 yield
         finally:
             _recorded.reset(token)
-        for record in recorded:
-            await self.queue.attempt_now(Claimed(record.id, 1, DomainEvent.from_record(record)))
+        for event in recorded:
+            await self.queue.attempt_now(Claimed(event.event_id, 1, event))
 
     async def record(self, event: DomainEvent) -> None:
         """Store the event in the current `transaction()`; it is dispatched after that commits."""
         recorded = _recorded.get()
         if recorded is None:
             raise RuntimeError(f"{type(event).__name__} recorded outside EventBus.transaction()")
+        if not self._subscribers[type(event)]:
+            return  # no one listens (yet): the rows the event describes are the record
         now = self._clock.now()
-        heard = bool(self._subscribers[type(event)])
         record = await EventRecord.create(
             name=type(event).__name__,
             payload=event.model_dump(mode="json", exclude={"event_id"}),
             occurred_at=now,
-            status=PROCESSING if heard else DONE,
+            status=PROCESSING,
             claimed_at=now,
-            processed_at=None if heard else now,
         )
-        if heard:
-            recorded.append(record)
+        recorded.append(event.model_copy(update={"event_id": record.id}))
 
     async def _dispatch(self, event: DomainEvent) -> None:
         for subscriber in self._subscribers[type(event)]:
