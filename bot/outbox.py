@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -46,14 +45,6 @@ class Deferred(Exception):
 
 
 SettledHandler = Callable[[OutboxMessage, Exception | None], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What became of one send: sent, or the error that stopped it."""
-
-    sent: bool
-    error: Exception | None = None
 
 
 class Outbox:
@@ -119,10 +110,14 @@ class Outbox:
             return [await self.enqueue(key, MESSAGE_SEND, payloads[0])]
         return [await self.enqueue(f"{key}#{n}", MESSAGE_SEND, payload) for n, payload in enumerate(payloads, 1)]
 
-    async def send_now(self, row: OutboxMessage) -> Delivery:
-        """Send an urgent row in the caller's task; a row another live sender holds (or sent) is left alone."""
+    async def send_now(self, row: OutboxMessage) -> bool:
+        """Send an urgent row in the caller's task; True when this call sent it.
+
+        A row another live sender holds (or sent) is left alone; how a failure ends is told
+        to the `on_settled` handler, whichever path sends the row.
+        """
         if not self.sending_enabled or not await self._claim(row):
-            return Delivery(sent=False)
+            return False
         try:
             return await self._deliver(row)
         finally:
@@ -143,7 +138,7 @@ class Outbox:
                 self._in_flight.add(delivery)
                 delivery.add_done_callback(self._in_flight.discard)
             results = await asyncio.gather(*deliveries)
-            return sum(result.sent for result in results)
+            return sum(results)
         finally:
             self._passes -= 1
 
@@ -185,34 +180,34 @@ class Outbox:
             row.attempts += 1
         return claimed == 1
 
-    async def _deliver_bounded(self, row: OutboxMessage) -> Delivery:
+    async def _deliver_bounded(self, row: OutboxMessage) -> bool:
         async with self._semaphore:
             try:
                 return await self._deliver(row)
             finally:
                 self._lease.release(row.id)
 
-    async def _deliver(self, row: OutboxMessage) -> Delivery:
-        """Send a claimed row (its attempt is already counted, so a crash mid-call leaves a trace)."""
+    async def _deliver(self, row: OutboxMessage) -> bool:
+        """Send a claimed row (its attempt is already counted, so a crash mid-call leaves a trace); True if sent."""
         try:
             await self._call(row)
         except Deferred as deferred:
             row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
             row.not_before = self._clock.now() + deferred.retry_after
             await row.save(update_fields=["status", "not_before", "attempts"])
-            return Delivery(sent=False)
+            return False
         except Exception as exc:
             if not _delivered_by_an_earlier_attempt(row, exc):
                 if not isinstance(exc, WeComError | WeComUnavailable):
                     log.exception("outbox row %s (%s) failed unexpectedly", row.id, row.api)
                 await self._record_failure(row, exc)
-                return Delivery(sent=False, error=exc)
+                return False
             log.info("outbox row %s (%s): an earlier attempt had delivered it", row.id, row.api)
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock.now(), ""
         await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
         self._metrics.outbox_sent.labels(api=row.api).inc()
         await self._settled(row, None)
-        return Delivery(sent=True)
+        return True
 
     async def _call(self, row: OutboxMessage) -> None:
         assert self._client is not None
