@@ -82,7 +82,7 @@ async def http_ctx(app: web.Application) -> AsyncIterator[None]:
 
 
 async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Builds the services, takes back what a crash left in the inbox, runs the inbox and outbox loops.
+    """Builds the services, takes back what a crash left in the inbox, runs the inbox, event and outbox loops.
 
     The inbox loop runs even in demo mode: stored callbacks must be handled whether or not we can send.
     """
