@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class PeriodKind(StrEnum):
@@ -14,9 +14,11 @@ class PeriodKind(StrEnum):
     CONTEST = "contest"
 
 
-@dataclass(frozen=True)
-class Period:
-    """A board's span, named so that its text is its Redis key part: `week:2025-W01`."""
+class Period(NamedTuple):
+    """A board's span, named so that its text is its Redis key part: `week:2025-W01`.
+
+    A tuple, so that a rebuild can hash millions of board keys cheaply.
+    """
 
     kind: PeriodKind
     key: str
