@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from config.app import create_app
 from config.db import close_database, open_database
+from config.demo_mode import DemoCredentialsError, enter_demo_mode
 from config.settings import Settings, SettingsError, load_settings
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
@@ -45,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         if warning := public_url_warning(settings.public_url):
             log.warning(warning)
+        try:
+            settings = enter_demo_mode(settings)
+        except DemoCredentialsError as exc:
+            print(f"guidebot: {exc}", file=sys.stderr)
+            return 2
         web.run_app(create_app(settings), host=settings.host, port=settings.port)
         return 0
     if args.command == "import-org":
