@@ -108,7 +108,8 @@ def test_a_damaged_file_is_named_with_the_way_out(tmp_path):
 
 
 @pytest.fixture
-async def served_in_demo_mode(tmp_path, clean_database, redis_url):
+async def served_in_demo_mode(tmp_path, clean_database, redis_url, redis):
+    """Its Redis is flushed before and after (`redis`), as the served app keeps state there."""
     served = ServedGuidebot(tmp_path, clean_database, redis_url, wecom_api_base=None)
     async with aiohttp.ClientSession() as session:
         yield served, session

@@ -103,7 +103,8 @@ async def session():
 
 
 @pytest.fixture
-async def served_in_demo_mode(tmp_path, clean_database, redis_url, session):
+async def served_in_demo_mode(tmp_path, clean_database, redis_url, redis, session):
+    """Its Redis is flushed before and after (`redis`), as the served app caches there."""
     served = ServedGuidebot(tmp_path, clean_database, redis_url, wecom_api_base=None)
     await served.start(session)
     yield served
@@ -143,8 +144,9 @@ async def test_a_short_run_posts_store_sales_and_guides_report_theirs_in_chat(se
 
 
 async def test_forced_it_drives_a_service_with_real_credentials_signing_with_them(
-    tmp_path, clean_database, redis_url, fake_wecom, session
+    tmp_path, clean_database, redis_url, redis, fake_wecom, session
 ):
+    # `redis` flushes the access token this app caches, which the next test's fake WeCom would not know.
     served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     served.env["HQ_API_TOKEN"] = HQ_TOKEN
     await served.start(session)
