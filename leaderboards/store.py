@@ -71,11 +71,10 @@ class RedisBoardStore:
         return bool(await self._apply(keys=keys, args=args))
 
     async def top(self, board: BoardKey, n: int) -> list[BoardRow]:
-        members, scores, reached, names = await self._top(keys=_read_keys(board), args=[n])
-        return _rows(members, scores, reached, names)
+        return _rows(*json.loads(await self._top(keys=_read_keys(board), args=[n])))
 
     async def around(self, board: BoardKey, member: str, span: int) -> list[tuple[BoardRow, int]]:
-        return self._around_rows(await self._around(keys=_read_keys(board), args=[member, span]))
+        return self._around_rows(json.loads(await self._around(keys=_read_keys(board), args=[member, span])))
 
     @staticmethod
     def _around_rows(found: list) -> list[tuple[BoardRow, int]]:
@@ -91,8 +90,8 @@ class RedisBoardStore:
         async with self._redis.pipeline(transaction=False) as pipe:
             await self._top(keys=_read_keys(board), args=[n], client=pipe)
             await self._around(keys=_read_keys(board), args=[member, span], client=pipe)
-            (members, scores, reached, names), found = await pipe.execute()
-        return _rows(members, scores, reached, names), self._around_rows(found)
+            top, around = await pipe.execute()
+        return _rows(*json.loads(top)), self._around_rows(json.loads(around))
 
     async def replace_all(self, boards: dict[BoardKey, dict[str, list[int]]], names: dict[Scope, dict]) -> None:
         """Make the boards exactly `boards` ({board: {member: [score, reached-at ms]}}) and drop every other board.
@@ -133,13 +132,9 @@ def _read_keys(board: BoardKey) -> list[str]:
 
 def _rows(members: list, scores: list, reached: list, names: list) -> list[BoardRow]:
     return [
-        BoardRow(_text(member), float(score), int(at or 0), _text(name) if name else _text(member))
+        BoardRow(member, float(score), int(at or 0), name or member)
         for member, score, at, name in zip(members, scores, reached, names, strict=True)
     ]
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
