@@ -8,7 +8,15 @@ from urllib.parse import parse_qsl, urlencode
 from tortoise import Tortoise, connections
 from tortoise.migrations.executor import MigrationExecutor
 
-MODEL_MODULES = ["kernel.models", "org.models", "fans.models", "bot.models", "tasks.models", "rewards.models"]
+MODEL_MODULES = [
+    "kernel.models",
+    "org.models",
+    "fans.models",
+    "bot.models",
+    "tasks.models",
+    "rewards.models",
+    "leaderboards.models",
+]
 APP_LABEL = "guidebot"
 
 # What a SQLite file database runs with, unless its URL says otherwise (`?synchronous=FULL`).

@@ -27,6 +27,8 @@ from config.subscriptions import subscribe_all
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
+from leaderboards.service import Leaderboards
+from leaderboards.store import RedisBoardStore
 from org.service import OrgService
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
@@ -43,8 +45,9 @@ class Services:
     """Everything the bot's handlers can ask for by parameter name, and that views and tests reach.
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
-    `tasks`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`, `cards` or `public_url`
-    gets that object; `guide` (the sender) and `inbox_key` come with each event.
+    `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
+    `cards` or `leaderboards` gets that object; `guide` (the sender) and `inbox_key` come
+    with each event.
     """
 
     settings: Settings
@@ -60,6 +63,7 @@ class Services:
     sales: SalesBook
     share_links: ShareLinks
     reports: TaskReports
+    leaderboards: Leaderboards
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -99,6 +103,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     progress = ProgressCounter(ledger, bus, clock, fan_retention=timedelta(days=settings.fan_retention_days))
     sales = SalesBook(org, progress, notifier, bus, clock)
     share_links = ShareLinks(progress, clock, public_url=settings.public_url)
+    leaderboards = Leaderboards(RedisBoardStore(redis), clock)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -110,8 +115,9 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         shop=shop,
         badges=badges,
         cards=cards,
+        leaderboards=leaderboards,
     )
-    subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges)
+    subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges, leaderboards=leaderboards)
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -138,6 +144,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         sales=sales,
         share_links=share_links,
         reports=TaskReports(org),
+        leaderboards=leaderboards,
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

@@ -1,8 +1,8 @@
 """Who hears of which domain event: the one place that wires effects to facts.
 
 Every effect here is idempotent under a key derived from the event (a notification key,
-a unique badge, a progress source key), because an event may be dispatched again after a
-crash between its commit and its effects.
+a unique badge, a progress source key, a board's applied-marker per record), because an
+event may be dispatched again after a crash between its commit and its effects.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from fans.events import FanAdded, FanLost
 from fans.service import FanService
 from kernel.event_bus import EventBus
+from leaderboards.facts import BOARD_EVENTS
+from leaderboards.service import Leaderboards
 from rewards.badges import BadgeService, announce_badge
 from rewards.events import BadgeEarned
 from rewards.ports import GuideNotifier
@@ -18,7 +20,13 @@ from tasks.events import ProgressCounted, TaskCompleted
 
 
 def subscribe_all(
-    bus: EventBus, *, notifier: GuideNotifier, fans: FanService, progress: ProgressCounter, badges: BadgeService
+    bus: EventBus,
+    *,
+    notifier: GuideNotifier,
+    fans: FanService,
+    progress: ProgressCounter,
+    badges: BadgeService,
+    leaderboards: Leaderboards | None = None,
 ) -> None:
     async def count_new_fan(event: FanAdded) -> None:
         if event.counts_as_new:
@@ -50,10 +58,13 @@ def subscribe_all(
             days = await progress.progress_days(event.guide_userid)
             await badges.after_progress(event.guide_userid, days, event.business_day)
 
-    bus.subscribe(FanAdded, count_new_fan)
-    bus.subscribe(FanAdded, award_fans_badge)
-    bus.subscribe(FanLost, uncount_lost_fan)
-    bus.subscribe(BadgeEarned, push_badge)
+    bus.subscribe(FanAdded, count_new_fan, in_transaction=True)
+    bus.subscribe(FanAdded, award_fans_badge, in_transaction=True)
+    bus.subscribe(FanLost, uncount_lost_fan, in_transaction=True)
+    bus.subscribe(ProgressCounted, award_streak_badge, in_transaction=True)
+    bus.subscribe(TaskCompleted, award_first_task_badge, in_transaction=True)
     bus.subscribe(TaskCompleted, congratulate)
-    bus.subscribe(TaskCompleted, award_first_task_badge)
-    bus.subscribe(ProgressCounted, award_streak_badge)
+    bus.subscribe(BadgeEarned, push_badge)
+    if leaderboards is not None:
+        for event_type in BOARD_EVENTS:
+            bus.subscribe(event_type, leaderboards.record_event)

@@ -49,7 +49,9 @@ class FanService:
         if existing:
             return existing
         contact_type = await self._contacts.contact_type(external_userid)
-        await Customer.get_or_create(external_userid=external_userid, defaults={"first_seen_at": added_at})
+        await Customer.get_or_create(
+            external_userid=external_userid, defaults={"first_seen_at": added_at, "contact_type": contact_type}
+        )
         try:
             async with self._bus.transaction():
                 customer = await self._locked_customer(external_userid, contact_type)

@@ -8,6 +8,12 @@ derived from the event: a crash between the commit and the effects leaves the ev
 claimed, and a live process takes it back (kernel.retry_queue) and dispatches it again.
 A subscriber that raises sends the whole event back for a retry with back-off, and after
 the last attempt it is a dead letter.
+
+A subscriber whose effect is only more rows in the same database (task progress, a badge)
+can instead run inside the recording transaction (`subscribe(..., in_transaction=True)`):
+its rows commit with the fact or not at all, so it needs no stored event, no redelivery and
+no done-mark. If it raises, the whole change rolls back and the caller's own retry path
+(the inbox's, an API's 4xx/5xx) applies. Events are stored only for after-commit subscribers.
 """
 
 from __future__ import annotations
@@ -56,13 +62,21 @@ class EventBus:
     def __init__(self, clock: Clock, *, on_dead_letter: Callable[[str], None] | None = None) -> None:
         self._clock = clock
         self._subscribers: dict[type[DomainEvent], list[Subscriber]] = defaultdict(list)
+        self._in_transaction: dict[type[DomainEvent], list[Subscriber]] = defaultdict(list)
         self._on_dead_letter = on_dead_letter
         self.queue = RetryQueue(
             EventRecord, load=DomainEvent.from_record, work=self._dispatch, clock=clock, on_failure=self._failed
         )
 
-    def subscribe(self, event_type: type[Event], subscriber: Callable[[Event], Awaitable[None]]) -> None:
-        self._subscribers[event_type].append(subscriber)
+    def subscribe(
+        self,
+        event_type: type[Event],
+        subscriber: Callable[[Event], Awaitable[None]],
+        *,
+        in_transaction: bool = False,
+    ) -> None:
+        """After commit, from the stored event; or, `in_transaction`, as the event is recorded."""
+        (self._in_transaction if in_transaction else self._subscribers)[event_type].append(subscriber)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -86,8 +100,10 @@ class EventBus:
         recorded = _recorded.get()
         if recorded is None:
             raise RuntimeError(f"{type(event).__name__} recorded outside EventBus.transaction()")
+        for subscriber in self._in_transaction[type(event)]:
+            await subscriber(event)
         if not self._subscribers[type(event)]:
-            return  # no one listens (yet): the rows the event describes are the record
+            return  # no one listens after commit: the rows the event describes are the record
         now = self._clock.now()
         record = await EventRecord.create(
             name=type(event).__name__,

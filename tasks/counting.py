@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from kernel.clock import Clock
 from kernel.event_bus import EventBus
 from rewards.ledger import CoinLedger
-from tasks.events import ProgressCounted, TaskCompleted
+from tasks.events import PostShared, ProgressCounted, TaskCompleted
 from tasks.kinds import Counted, kind_of, metric_of, metrics_counted_by
 from tasks.models import ProgressEvent, Task, TaskAssignment, TaskStatus
 from tasks.rules import entitlement, in_window
@@ -81,10 +81,23 @@ class ProgressCounter:
         if button is None:
             return None
         if button.marks_shared and assignment.shared_at is None:
-            await TaskAssignment.filter(id=assignment.id, shared_at__isnull=True).update(shared_at=self._clock.now())
+            await self._mark_shared(assignment)
         if metric_of(assignment.task).counted_by is not Counted.DONE_BUTTON:
             return Progressed(await self.assignment(guide_userid, task_id), assignment.task, False, False)
         return await self.count(assignment, 1, button.source_key, self._clock.now(), button.reason)
+
+    async def _mark_shared(self, assignment: TaskAssignment) -> None:
+        shared_at = self._clock.now()
+        async with self._bus.transaction():
+            if await TaskAssignment.filter(id=assignment.id, shared_at__isnull=True).update(shared_at=shared_at):
+                await self._bus.record(
+                    PostShared(
+                        guide_userid=assignment.guide_userid,
+                        task_id=assignment.task_id,
+                        assignment_id=assignment.id,
+                        shared_at=shared_at,
+                    )
+                )
 
     async def count_new_fan(self, guide_userid: str, fan_id: int, added_at: datetime) -> None:
         for assignment in await self.open_at(guide_userid, Counted.FAN, added_at):
@@ -151,6 +164,7 @@ class ProgressCounter:
                         task_id=task.id,
                         title=task.title,
                         coins_paid=locked.coins_paid,
+                        completed_at=locked.completed_at,
                     )
                 )
         return Progressed(locked, task, counted=True, completed_now=completed_now)

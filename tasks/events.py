@@ -22,6 +22,16 @@ class TaskCompleted(DomainEvent):
     task_id: int
     title: str
     coins_paid: int
+    completed_at: datetime
+
+
+class PostShared(DomainEvent):
+    """A guide confirmed sharing a task's post (已转发), once per task."""
+
+    guide_userid: str
+    task_id: int
+    assignment_id: int
+    shared_at: datetime
 
 
 class SaleRecorded(DomainEvent):
@@ -36,3 +46,14 @@ class SaleRecorded(DomainEvent):
     channel: str
     sold_at: datetime
     self_reported: bool
+
+
+class SaleConfirmed(DomainEvent):
+    """HQ confirmed a self-reported sales line: from now on it counts as a store system's would."""
+
+    sale_id: int
+    guide_userid: str
+    amount: Decimal
+    orders: int
+    channel: str
+    sold_at: datetime

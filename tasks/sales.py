@@ -15,7 +15,7 @@ from org.service import OrgService
 from rewards.ports import GuideNotifier
 from tasks.counting import ProgressCounter
 from tasks.errors import InvalidSale, SaleConflict, SaleNotFound, SaleNotInReview
-from tasks.events import SaleRecorded
+from tasks.events import SaleConfirmed, SaleRecorded
 from tasks.kinds import Counted, metric_of
 from tasks.models import Sale, SaleReview
 from tasks.rules import FEN_PER_YUAN, format_yuan
@@ -130,9 +130,21 @@ class SalesBook:
         sale = await self._sale(sale_id)
         if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
-        confirmed = await Sale.filter(id=sale.id, review=SaleReview.PENDING).update(
-            review=SaleReview.CONFIRMED, reviewed_at=self._clock.now()
-        )
+        async with self._bus.transaction():
+            confirmed = await Sale.filter(id=sale.id, review=SaleReview.PENDING).update(
+                review=SaleReview.CONFIRMED, reviewed_at=self._clock.now()
+            )
+            if confirmed:
+                await self._bus.record(
+                    SaleConfirmed(
+                        sale_id=sale.id,
+                        guide_userid=sale.guide_userid,
+                        amount=Decimal(sale.amount_fen) / FEN_PER_YUAN,
+                        orders=sale.orders,
+                        channel=sale.channel,
+                        sold_at=sale.sold_at,
+                    )
+                )
         sale = await self._sale(sale_id)
         counted = await self._count(sale, include_self_reported_only=False)
         if confirmed:

@@ -48,7 +48,7 @@ async def post_all(session, base_url: str, callbacks: list[tuple[str, bytes]]) -
 
 
 @pytest.fixture
-def served(fake_wecom, tmp_path, clean_database, redis_url):
+def served(fake_wecom, tmp_path, clean_database, redis_url, redis):
     served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     yield served
     served.close()
@@ -145,6 +145,11 @@ async def test_a_crash_between_a_commit_and_its_effects_loses_no_push_and_double
     await post_callback(first, contact_xml("add_external_contact", "zhangsan", "wmCUST1", create_time=now))
     await services.inbox.drain()
     fan_recorded, progress_before = await Fan.all().count(), await TaskAssignment.get(guide_userid="zhangsan")
+    pushed_before_the_crash = [
+        m
+        for m in fake_wecom.messages_to("zhangsan")
+        if m.get("msgtype") == "text" and m["text"]["content"][0] in "🎉🏅"
+    ]
     await first.close()
     await open_database(durable_settings.database_url)
     await EventRecord.all().update(claimed_at=datetime.now(UTC) - timedelta(seconds=10))  # time passes
@@ -158,7 +163,7 @@ async def test_a_crash_between_a_commit_and_its_effects_loses_no_push_and_double
     await again.outbox.drain()
 
     pushes = [m["text"]["content"] for m in fake_wecom.messages_to("zhangsan") if m.get("msgtype") == "text"]
-    assert (fan_recorded, progress_before.progress) == (1, 0)
+    assert (fan_recorded, progress_before.progress, pushed_before_the_crash) == (1, 1, [])
     assert [p for p in pushes if p.startswith("🎉 任务")] == ["🎉 任务「五一吸粉冲刺」完成！获得 50 金币"]
     assert [p for p in pushes if p.startswith("🏅")] == ["🏅 获得徽章「首战告捷：完成第一个任务」"]
     assert await again.ledger.balance("zhangsan") == 50

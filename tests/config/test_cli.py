@@ -4,14 +4,18 @@ import asyncio
 import json
 import logging
 import os
+from datetime import UTC, datetime
 
 import pytest
+from redis.asyncio import Redis
 from tortoise import Tortoise
 
 import config.cli
 from config.cli import main, public_url_warning
 from config.db import open_database
 from org.models import Guide
+from org.service import OrgService
+from tasks.models import Sale
 from tests.support.org import SMALL_ORG
 
 
@@ -104,3 +108,37 @@ def test_serve_warns_once_when_share_links_point_at_this_machine(served_with, ca
 
 def test_serve_says_nothing_of_a_public_url_customers_can_open(served_with, caplog):
     assert served_with(caplog, PUBLIC_URL="https://guide.example.com") == []
+
+
+def test_rebuild_boards_recreates_the_boards_from_the_database(workdir, capsys, monkeypatch, redis_url):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert main(["migrate"]) == 0
+
+    async def a_sale_in_the_database_and_an_empty_redis() -> None:
+        await open_database(database_url(workdir))
+        try:
+            await OrgService().import_org(SMALL_ORG)
+            await Sale.create(
+                order_id="A1", guide_userid="lisi", amount_fen=8800, orders=1,
+                sold_at=datetime(2026, 11, 25, 4, 0, tzinfo=UTC), fingerprint="x", received_at=datetime.now(UTC),
+            )  # fmt: skip
+        finally:
+            await Tortoise.close_connections()
+        redis = Redis.from_url(redis_url)
+        await redis.flushdb()
+        await redis.aclose()
+
+    async def the_day_board() -> list:
+        redis = Redis.from_url(redis_url)
+        try:
+            return await redis.zrange("lb:sales:guide:day:2026-11-25", 0, -1, withscores=True)
+        finally:
+            await redis.flushdb()
+            await redis.aclose()
+
+    asyncio.run(a_sale_in_the_database_and_an_empty_redis())
+    capsys.readouterr()
+
+    assert main(["rebuild-boards"]) == 0
+    assert "from 1 records" in capsys.readouterr().out
+    assert asyncio.run(the_day_board()) == [(b"lisi", 8800.0)]

@@ -122,3 +122,45 @@ async def test_an_event_a_dead_process_was_dispatching_is_taken_back_and_heard_o
     await bus.queue.drain()
 
     assert heard == ["zhangsan"]
+
+
+async def test_an_in_transaction_subscriber_hears_the_event_as_it_is_recorded_and_nothing_is_stored(bus):
+    heard = []
+
+    async def project(event: Waved) -> None:
+        heard.append(event.guide_userid)
+
+    bus.subscribe(Waved, project, in_transaction=True)
+    async with bus.transaction():
+        await bus.record(Waved(guide_userid="zhangsan"))
+        assert heard == ["zhangsan"]
+
+    assert await EventRecord.all().count() == 0
+
+
+async def test_an_in_transaction_subscriber_that_fails_rolls_the_fact_back(bus, heard):
+    async def broken(event: Waved) -> None:
+        raise ConnectionError("the projection's table is locked")
+
+    bus.subscribe(Waved, broken, in_transaction=True)
+    with pytest.raises(ConnectionError):
+        async with bus.transaction():
+            await bus.record(Waved(guide_userid="zhangsan"))
+
+    assert heard == []
+    assert await EventRecord.all().count() == 0
+
+
+async def test_events_an_in_transaction_subscriber_records_are_dispatched_after_the_same_commit(bus, heard):
+    class Clapped(DomainEvent):
+        guide_userid: str
+
+    async def clap_back(event: Clapped) -> None:
+        await bus.record(Waved(guide_userid=event.guide_userid))
+
+    bus.subscribe(Clapped, clap_back, in_transaction=True)
+    async with bus.transaction():
+        await bus.record(Clapped(guide_userid="zhangsan"))
+        assert heard == []
+
+    assert heard == ["zhangsan"]

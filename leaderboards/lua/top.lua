@@ -1,0 +1,30 @@
+-- The first N of a board plus everyone tied with the N-th, so ties can be ordered by who got there first.
+-- KEYS: board, reached-at hash, names hash. ARGV[1]: N.
+-- Returns {members, scores, reached-at, names}; everyone scored above a returned member is returned too.
+local function hmget_all(key, members)
+  local values = {}
+  for start = 1, #members, 1000 do
+    local chunk = redis.call('HMGET', key, unpack(members, start, math.min(start + 999, #members)))
+    for _, value in ipairs(chunk) do
+      values[#values + 1] = value
+    end
+  end
+  return values
+end
+local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
+if #top == 0 then
+  return {{}, {}, {}, {}}
+end
+local boundary = top[#top]
+local members, scores = {}, {}
+for i = 1, #top, 2 do
+  if tonumber(top[i + 1]) > tonumber(boundary) then
+    members[#members + 1] = top[i]
+    scores[#scores + 1] = top[i + 1]
+  end
+end
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], boundary, boundary)) do
+  members[#members + 1] = member
+  scores[#scores + 1] = boundary
+end
+return {members, scores, hmget_all(KEYS[2], members), hmget_all(KEYS[3], members)}
