@@ -93,6 +93,11 @@ class Board:
     def title(self) -> str:
         return f"{self.period.label} · {self.choice.metric.label} · {self.choice.scope.label}榜"
 
+    @property
+    def holder_row(self) -> Row | None:
+        """The link holder's (first) row, told at the top of the board: on a phone it may be far below."""
+        return next((row for row in [*self.rows, *self.around] if row.mine), None)
+
 
 async def load_board(boards: Leaderboards, choice: BoardChoice, *, guide: str | None = None) -> Board:
     """The board's top rows; for a guide's link, their own row (or store's, team's …) marked, or their place below.

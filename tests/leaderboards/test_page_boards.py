@@ -118,6 +118,18 @@ async def test_a_guides_link_highlights_their_own_row_only(client, services, sel
     assert [(row[0], row[2]) for row in rows(html)] == [("top1", "李四"), ("top2 mine", "王五")]
 
 
+async def test_a_guides_page_tells_their_rank_above_the_board_and_links_to_their_row(client, services, sell):
+    await sell("lisi", 500)
+    await sell("wangwu", 300)
+    token = services.page_links.token(Holder(guide="wangwu"))
+
+    html = await html_of(client, f"metric=sales&scope=guide&period=day&link={token}")
+
+    assert '<p class="me"><a href="#mine">我：第 2 名 · ¥300</a></p>' in html
+    assert html.index('class="me"') < html.index("<table")
+    assert '<tr class="top2 mine" id="mine"' in html
+
+
 async def test_below_the_top_a_guides_link_shows_their_place(client, services, sell, monkeypatch):
     monkeypatch.setattr(page_module, "TOP_N", 1)
     await sell("lisi", 500)
