@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 
@@ -12,7 +13,34 @@ from leaderboards.models import Placement
 from org.models import Guide, TeamMember
 
 CACHE_LIMIT = 50_000
-Seats = dict[tuple[str, date], Placement]
+SEAT_FIELDS = (
+    "guide_userid",
+    "guide_name",
+    "store_code",
+    "store_name",
+    "branch_code",
+    "branch_name",
+    "region_code",
+    "region_name",
+    "teams",
+)
+
+
+class Seat(NamedTuple):
+    """A Placement read as a plain tuple, for a rebuild that reads hundreds of thousands of them."""
+
+    guide_userid: str
+    guide_name: str
+    store_code: str
+    store_name: str
+    branch_code: str
+    branch_name: str
+    region_code: str
+    region_name: str
+    teams: list
+
+
+Seats = dict[tuple[str, date], Seat]
 
 
 class Placements:
@@ -36,10 +64,15 @@ class Placements:
         """Every wanted seat at once (for a rebuild): the stored ones, the rest from one snapshot of the org."""
         missing = wanted - await _stored_pairs()
         if missing:
-            org = await _org_now()
-            taken = [Placement(guide_userid=g, day=d, **org.get(g) or _unplaced(g)) for g, d in missing]
-            await Placement.bulk_create(taken, batch_size=2000, ignore_conflicts=True)
-        return {(p.guide_userid, p.day): p for p in await Placement.all()}
+            org, missing = await _org_now(), sorted(missing)
+            for start in range(0, len(missing), 5000):
+                taken = [
+                    Placement(guide_userid=g, day=d, **org.get(g) or _unplaced(g))
+                    for g, d in missing[start : start + 5000]
+                ]
+                await Placement.bulk_create(taken, batch_size=1000, ignore_conflicts=True)
+        rows = await Placement.all().values_list("day", *SEAT_FIELDS)
+        return {(row[1], row[0]): Seat(*row[1:]) for row in rows}
 
     async def _take(self, guide_userid: str, day: date) -> Placement:
         guide = await Guide.get_or_none(userid=guide_userid).select_related("store__branch__region")
@@ -54,7 +87,7 @@ class Placements:
             return await Placement.get(guide_userid=guide_userid, day=day)
 
 
-def members_of(placement: Placement) -> list[tuple[Scope, str, str]]:
+def members_of(placement: Placement | Seat) -> list[tuple[Scope, str, str]]:
     """(scope, member, name) for every board a guide's fact of that day counts in."""
     seats = [(Scope.GUIDE, placement.guide_userid, placement.guide_name)]
     if placement.store_code:

@@ -13,12 +13,12 @@ from leaderboards.facts import Fact, SourcedFacts, facts_of, stored_facts
 from leaderboards.metrics import Metric, Scope
 from leaderboards.models import Placement
 from leaderboards.periods import Period
-from leaderboards.placements import Placements, members_of
+from leaderboards.placements import Placements, Seat, members_of
 from leaderboards.ranking import Standing, rank_around, rank_top
 from leaderboards.store import BoardKey, Contribution, RedisBoardStore
 
 # More boards a fact moves besides the calendar ones (a contest's team and individual boards).
-ExtraBoards = Callable[[Fact, Placement], Awaitable[list[tuple[BoardKey, str, str]]]]
+ExtraBoards = Callable[[Fact, Placement | Seat], Awaitable[list[tuple[BoardKey, str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Leaderboards:
             ]
         return contributions
 
-    async def _targets(self, fact: Fact, placement: Placement) -> list[tuple[BoardKey, str, str]]:
+    async def _targets(self, fact: Fact, placement: Placement | Seat) -> list[tuple[BoardKey, str, str]]:
         """Every (board, member, name) a fact moves: each scope the guide sat in that day × day, week, month."""
         targets = [
             (BoardKey(fact.metric, scope, period), member, name)
