@@ -22,11 +22,13 @@ from bot.outbox import Outbox
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
+from config.link_key import page_link_key
 from config.settings import Settings
 from config.subscriptions import subscribe_all
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
+from leaderboards.links import PageLinks
 from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
 from org.service import OrgService
@@ -46,8 +48,8 @@ class Services:
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
     `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
-    `cards` or `leaderboards` gets that object; `guide` (the sender) and `inbox_key` come
-    with each event.
+    `cards`, `leaderboards` or `page_links` gets that object; `guide` (the sender) and
+    `inbox_key` come with each event.
     """
 
     settings: Settings
@@ -71,6 +73,7 @@ class Services:
     crypto: CallbackCrypto | None
     clock: Clock
     bus: EventBus
+    page_links: PageLinks
 
 
 SERVICES = web.AppKey("services", Services)
@@ -104,6 +107,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     sales = SalesBook(org, progress, notifier, bus, clock)
     share_links = ShareLinks(progress, clock, public_url=settings.public_url)
     leaderboards = Leaderboards(RedisBoardStore(redis), clock)
+    page_links = PageLinks(page_link_key(settings), clock, public_url=settings.public_url)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -116,6 +120,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         badges=badges,
         cards=cards,
         leaderboards=leaderboards,
+        page_links=page_links,
     )
     subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges, leaderboards=leaderboards)
     dispatcher.outer_middleware(log_duration)
@@ -152,4 +157,5 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         clock=clock,
         bus=bus,
         crypto=crypto,
+        page_links=page_links,
     )

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
     hq_api_token: SecretStr = SecretStr("")
+    page_link_secret: SecretStr = SecretStr("")  # unset: see config/link_key.py
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=1, le=65535)
     # tortoise-orm writes TIMEZONE=UTC into os.environ when it opens the database, so the
@@ -59,6 +60,13 @@ class Settings(BaseSettings):
         key = value.get_secret_value()
         if key and not ENCODING_AES_KEY.fullmatch(key):
             raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
+        return value
+
+    @field_validator("page_link_secret")
+    @classmethod
+    def _link_secret_is_long(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("wecom_api_base", "invite_url", "public_url")

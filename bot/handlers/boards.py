@@ -2,6 +2,7 @@ from bot.dispatcher import Router
 from bot.events import TextMessage
 from bot.filters import Command, KnownGuide
 from bot.replies import Reply
+from leaderboards.links import PageLinks
 from leaderboards.metrics import Metric, Scope
 from leaderboards.periods import Period
 from leaderboards.ranking import Standing
@@ -12,8 +13,8 @@ router = Router(name="boards")
 
 
 @router.text(Command("排行", "rank", "排名"), KnownGuide())
-async def show_rank(msg: TextMessage, guide: Guide, leaderboards: Leaderboards) -> Reply:
-    """我今天和本周的排名、门店和战队的名次"""
+async def show_rank(msg: TextMessage, guide: Guide, leaderboards: Leaderboards, page_links: PageLinks) -> Reply:
+    """我今天和本周的排名、门店和战队的名次，和我自己的排行榜链接"""
     today = leaderboards.clock.today()
     day, week = Period.day(today), Period.week(today)
     store = await guide.store
@@ -29,7 +30,8 @@ async def show_rank(msg: TextMessage, guide: Guide, leaderboards: Leaderboards) 
         _line(what, metric, await leaderboards.standing_of(metric, scope, period, member))
         for what, metric, scope, period, member in asked
     ]
-    return Reply.text(f"📊 {guide.name}的排名（{day.label}）\n" + "\n".join(lines))
+    page = f"我的实时排行榜（7 天内有效）：{page_links.for_guide(guide.userid)}"
+    return Reply.text(f"📊 {guide.name}的排名（{day.label}）\n" + "\n".join(lines) + "\n" + page)
 
 
 def _line(what: str, metric: Metric, standing: Standing | None) -> str:

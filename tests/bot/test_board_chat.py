@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from bot.events import parse_event
+from leaderboards.links import Holder
 from tasks.schemas import SaleIn
 from tests.support.org import import_small_org
 from tests.support.tasks import today
@@ -47,3 +48,12 @@ async def test_rank_before_any_sale_encourages_instead_of_failing(services, org)
 
 async def test_help_lists_rank(services, org):
     assert "排行 / rank" in await say(services, "帮助")
+
+
+async def test_rank_ends_with_my_own_signed_page_link(services, org):
+    reply = await say(services, "排行")
+
+    url = reply.splitlines()[-1].split("：", 1)[1]
+    token = url.split("link=", 1)[1]
+    assert url.startswith(f"{services.settings.public_url}/leaderboard?link=")
+    assert services.page_links.read(token) == Holder(guide="zhangsan")
