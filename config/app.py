@@ -55,7 +55,11 @@ def create_app(settings: Settings) -> web.Application:
     leaderboards.views.setup_routes(app)
     setup_api(
         app,
-        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes() + bot.views.api_routes(),
+        org.views.api_routes()
+        + tasks.views.api_routes()
+        + rewards.views.api_routes()
+        + bot.views.api_routes()
+        + leaderboards.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )

@@ -18,9 +18,11 @@ import jinja2
 from aiohttp import web
 from aiohttp_sse import EventSourceResponse, sse_response
 
+from kernel.api import ApiError, ApiRoute, json_ok, query_params
 from leaderboards.links import LINK_PARAM, Holder, LinkProblem, PageLinks
 from leaderboards.live import BoardFeed
 from leaderboards.page import BoardChoice, load_board, tabs
+from leaderboards.schemas import BoardOut, BoardQuery, StandingOut
 from leaderboards.service import Leaderboards
 
 LEADERBOARDS = web.AppKey("leaderboards", Leaderboards)
@@ -114,6 +116,37 @@ def asset_version() -> str:
     for path in sorted(STATIC_DIR.iterdir()):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+async def show_board_api(request: web.Request) -> web.Response:
+    query: BoardQuery = query_params(request)
+    boards = request.app[LEADERBOARDS]
+    try:
+        period = BoardChoice(query.metric, query.scope, query.period).resolve(boards.clock.today())
+    except ValueError as exc:
+        raise ApiError(422, "rule_violation", "no such period", [{"field": "period", "message": str(exc)}]) from None
+    top = await boards.top(query.metric, query.scope, period, query.n)
+    around = None
+    if query.around is not None:
+        around = await boards.around(query.metric, query.scope, period, query.around, query.span)
+    board = BoardOut(
+        metric=query.metric,
+        scope=query.scope,
+        period=str(period),
+        label=f"{period.label} · {query.metric.label} · {query.scope.label}榜",
+        top=[StandingOut.of(s, query.metric) for s in top],
+        around=None if around is None else [StandingOut.of(s, query.metric) for s in around],
+    )
+    return json_ok(board)
+
+
+def api_routes() -> list[ApiRoute]:
+    return [
+        ApiRoute("GET", "/api/v1/boards", show_board_api,
+                 "A board: the top N (ties share a rank, shown in the order they got there) and, with `around`, "
+                 "a member's standing with the ones just above and below", tag="boards", response=BoardOut,
+                 query=BoardQuery),
+    ]  # fmt: skip
 
 
 def setup_routes(app: web.Application) -> None:
