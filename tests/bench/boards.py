@@ -6,6 +6,7 @@ Prints, asserts nothing:
   (sales line, task counting, boards) as the API would record it;
 - top-50 + my rank (with my neighbours) p99, next to a bare ZREVRANGE + ZREVRANK round trip
   to the same Redis in the same run (target ≤ 2×);
+- the leaderboard page's render time, public and a guide's own (signed link);
 - `guidebot rebuild-boards` of every board from the database (its own process, as it ships);
 - the serving process's RSS (target < 200 MB) and the embedded Redis's.
 The org import and the sales history are written by a child process first, so the serving
@@ -108,7 +109,7 @@ def time_board_updates() -> None:
     Leaderboards.record_event = timed
 
 
-async def run(guides: int, sales: int, queries: int) -> None:
+async def run(guides: int, sales: int, queries: int, renders: int) -> None:
     random.seed(7)
     time_board_updates()
     fake = FakeWeCom(wecom.CORP_ID, wecom.SECRET)
@@ -118,7 +119,9 @@ async def run(guides: int, sales: int, queries: int) -> None:
             settings = wecom.app_settings(fake.base_url, var_dir=Path(var_dir), database_url="", demo_data=False)
             async with TestClient(TestServer(create_app(settings))) as client:
                 services = client.app[SERVICES]
-                env = {**os.environ, "VAR_DIR": var_dir, "DEMO_DATA": "false"}
+                # tortoise-orm wrote TIMEZONE=UTC into this process's environment; the children must not inherit it
+                inherited = {name: value for name, value in os.environ.items() if name != "TIMEZONE"}
+                env = {**inherited, "VAR_DIR": var_dir, "DEMO_DATA": "false"}
                 subprocess.run(
                     [sys.executable, "-m", "tests.bench.boards", "--setup", str(guides)], env=env, check=True
                 )
@@ -177,6 +180,24 @@ async def run(guides: int, sales: int, queries: int) -> None:
                     f"p99 {ms(bare_p99)} (ratio {ours_p99 / bare_p99:.1f}×, target ≤ 2×)"
                 )
 
+                public, mine = [], []
+                for _ in range(renders):
+                    me = f"g{random.randrange(guides):06d}"
+                    guide_page = services.page_links.for_guide(me).split("/leaderboard", 1)[1]
+                    t0 = time.perf_counter()
+                    async with client.get(f"/leaderboard?period={yesterday}") as response:
+                        await response.read()
+                    public.append(time.perf_counter() - t0)
+                    t0 = time.perf_counter()
+                    async with client.get(f"/leaderboard{guide_page}&period={yesterday}") as response:
+                        await response.read()
+                    mine.append(time.perf_counter() - t0)
+                print(
+                    f"page render (GET /leaderboard, top 50 of {size}, {renders} each): public p50 "
+                    f"{ms(statistics.median(public))}, p99 {ms(percentile(public, 99))}; a guide's own page p50 "
+                    f"{ms(statistics.median(mine))}, p99 {ms(percentile(mine, 99))}"
+                )
+
                 redis_pid = int((await services.redis.info("server"))["process_id"])
                 rss = psutil.Process().memory_info().rss / 2**20
                 redis_rss = psutil.Process(redis_pid).memory_info().rss / 2**20
@@ -202,11 +223,12 @@ def main() -> None:
     parser.add_argument("--guides", type=int, default=100_000)
     parser.add_argument("--sales", type=int, default=2_000)
     parser.add_argument("--queries", type=int, default=2_000)
+    parser.add_argument("--renders", type=int, default=500)
     args = parser.parse_args()
     if args.setup:
         asyncio.run(set_up(args.setup))
         return
-    asyncio.run(run(args.guides, args.sales, args.queries))
+    asyncio.run(run(args.guides, args.sales, args.queries, args.renders))
 
 
 if __name__ == "__main__":
