@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 import bot.views
 import bot.webhook
 import config.ops
+import contests.views
 import org.views
 import rewards.views
 import tasks.views
@@ -52,7 +53,11 @@ def create_app(settings: Settings) -> web.Application:
     tasks.views.setup_routes(app)
     setup_api(
         app,
-        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes() + bot.views.api_routes(),
+        org.views.api_routes()
+        + tasks.views.api_routes()
+        + rewards.views.api_routes()
+        + bot.views.api_routes()
+        + contests.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )
@@ -116,6 +121,10 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[tasks.views.REPORTS] = services.reports
     app[tasks.views.SALES] = services.sales
     app[tasks.views.SHARE_LINKS] = services.share_links
+    app[contests.views.CONTESTS] = services.contests
+    app[contests.views.CONTEST_STANDINGS] = services.contest_standings
+    app[contests.views.SETTLEMENT] = services.settlement
+    app[contests.views.CORRECTIONS] = services.corrections
 
 
 async def seed_demo_if_empty() -> None:

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "tasks.models",
     "rewards.models",
     "leaderboards.models",
+    "contests.models",
 ]
 APP_LABEL = "guidebot"
 

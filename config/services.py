@@ -24,6 +24,12 @@ from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
 from config.settings import Settings
 from config.subscriptions import subscribe_all
+from contests.boards import ContestBoards
+from contests.book import ContestBook
+from contests.cheers import Cheers
+from contests.corrections import ContestCorrections
+from contests.settlement import ContestSettlement
+from contests.standings import ContestStandings
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
@@ -46,8 +52,8 @@ class Services:
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
     `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
-    `cards` or `leaderboards` gets that object; `guide` (the sender) and `inbox_key` come
-    with each event.
+    `cards`, `leaderboards`, `contests`, `contest_standings` or `cheers` gets that object;
+    `guide` (the sender) and `inbox_key` come with each event.
     """
 
     settings: Settings
@@ -64,6 +70,11 @@ class Services:
     share_links: ShareLinks
     reports: TaskReports
     leaderboards: Leaderboards
+    contests: ContestBook
+    contest_standings: ContestStandings
+    settlement: ContestSettlement
+    corrections: ContestCorrections
+    cheers: Cheers
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -103,7 +114,14 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     progress = ProgressCounter(ledger, bus, clock, fan_retention=timedelta(days=settings.fan_retention_days))
     sales = SalesBook(org, progress, notifier, bus, clock)
     share_links = ShareLinks(progress, clock, public_url=settings.public_url)
-    leaderboards = Leaderboards(RedisBoardStore(redis), clock)
+    board_store = RedisBoardStore(redis)
+    leaderboards = Leaderboards(board_store, clock)
+    contests = ContestBook(clock)
+    leaderboards.add_boards(ContestBoards(contests))
+    contest_standings = ContestStandings(board_store, clock)
+    settlement = ContestSettlement(contests, contest_standings, ledger, notifier, bus, clock)
+    corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
+    cheers = Cheers(contests, redis, clock)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -116,8 +134,20 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         badges=badges,
         cards=cards,
         leaderboards=leaderboards,
+        contests=contests,
+        contest_standings=contest_standings,
+        cheers=cheers,
     )
-    subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges, leaderboards=leaderboards)
+    subscribe_all(
+        bus,
+        notifier=notifier,
+        fans=fans,
+        progress=progress,
+        badges=badges,
+        leaderboards=leaderboards,
+        settlement=settlement,
+        corrections=corrections,
+    )
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -145,6 +175,11 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         share_links=share_links,
         reports=TaskReports(org),
         leaderboards=leaderboards,
+        contests=contests,
+        contest_standings=contest_standings,
+        settlement=settlement,
+        corrections=corrections,
+        cheers=cheers,
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

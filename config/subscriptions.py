@@ -7,6 +7,9 @@ event may be dispatched again after a crash between its commit and its effects.
 
 from __future__ import annotations
 
+from contests.corrections import ContestCorrections
+from contests.events import ContestCorrected, ContestDaySettled
+from contests.settlement import ContestSettlement
 from fans.events import FanAdded, FanLost
 from fans.service import FanService
 from kernel.event_bus import EventBus
@@ -27,6 +30,8 @@ def subscribe_all(
     progress: ProgressCounter,
     badges: BadgeService,
     leaderboards: Leaderboards | None = None,
+    settlement: ContestSettlement | None = None,
+    corrections: ContestCorrections | None = None,
 ) -> None:
     async def count_new_fan(event: FanAdded) -> None:
         if event.counts_as_new:
@@ -68,3 +73,9 @@ def subscribe_all(
     if leaderboards is not None:
         for event_type in BOARD_EVENTS:
             bus.subscribe(event_type, leaderboards.record_event)
+    if settlement is not None:
+        bus.subscribe(ContestDaySettled, settlement.pay_and_tell)
+    if corrections is not None:  # after the boards: a late fact is on them before its day is corrected
+        for event_type in BOARD_EVENTS:
+            bus.subscribe(event_type, corrections.record_event)
+        bus.subscribe(ContestCorrected, corrections.tell)
