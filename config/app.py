@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+import benchmarks.views
 import bot.views
 import bot.webhook
 import config.ops
@@ -57,7 +58,8 @@ def create_app(settings: Settings) -> web.Application:
         + tasks.views.api_routes()
         + rewards.views.api_routes()
         + bot.views.api_routes()
-        + contests.views.api_routes(),
+        + contests.views.api_routes()
+        + benchmarks.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )
@@ -125,6 +127,7 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[contests.views.CONTEST_STANDINGS] = services.contest_standings
     app[contests.views.SETTLEMENT] = services.settlement
     app[contests.views.CORRECTIONS] = services.corrections
+    app[benchmarks.views.BENCHMARKS] = services.benchmarks
 
 
 async def seed_demo_if_empty() -> None:

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "rewards.models",
     "leaderboards.models",
     "contests.models",
+    "benchmarks.models",
 ]
 APP_LABEL = "guidebot"
 

@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from benchmarks.selection import BenchmarkSelection
 from bot.cards import OutboxNotifier, WeComTaskCards
 from bot.crypto import CallbackCrypto
 from bot.dispatcher import Dispatcher
@@ -52,7 +53,7 @@ class Services:
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
     `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
-    `cards`, `leaderboards`, `contests`, `contest_standings` or `cheers` gets that object;
+    `cards`, `leaderboards`, `contests`, `contest_standings`, `cheers` or `benchmarks` gets that object;
     `guide` (the sender) and `inbox_key` come with each event.
     """
 
@@ -75,6 +76,7 @@ class Services:
     settlement: ContestSettlement
     corrections: ContestCorrections
     cheers: Cheers
+    benchmarks: BenchmarkSelection
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -122,6 +124,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     settlement = ContestSettlement(contests, contest_standings, ledger, notifier, bus, clock)
     corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
     cheers = Cheers(contests, redis, clock)
+    benchmarks = BenchmarkSelection(settings.benchmark_titles, ledger, notifier, notifier, bus, clock)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -137,6 +140,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         contests=contests,
         contest_standings=contest_standings,
         cheers=cheers,
+        benchmarks=benchmarks,
     )
     subscribe_all(
         bus,
@@ -147,6 +151,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         leaderboards=leaderboards,
         settlement=settlement,
         corrections=corrections,
+        benchmarks=benchmarks,
     )
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
@@ -180,6 +185,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         settlement=settlement,
         corrections=corrections,
         cheers=cheers,
+        benchmarks=benchmarks,
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

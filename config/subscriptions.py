@@ -7,6 +7,8 @@ event may be dispatched again after a crash between its commit and its effects.
 
 from __future__ import annotations
 
+from benchmarks.events import BenchmarksSelected
+from benchmarks.selection import BenchmarkSelection
 from contests.corrections import ContestCorrections
 from contests.events import ContestCorrected, ContestDaySettled
 from contests.settlement import ContestSettlement
@@ -32,6 +34,7 @@ def subscribe_all(
     leaderboards: Leaderboards | None = None,
     settlement: ContestSettlement | None = None,
     corrections: ContestCorrections | None = None,
+    benchmarks: BenchmarkSelection | None = None,
 ) -> None:
     async def count_new_fan(event: FanAdded) -> None:
         if event.counts_as_new:
@@ -58,6 +61,10 @@ def subscribe_all(
     async def award_first_task_badge(event: TaskCompleted) -> None:
         await badges.after_task_done(event.guide_userid)
 
+    async def award_benchmark_badge(event: BenchmarksSelected) -> None:
+        for guide in event.winners:
+            await badges.award(guide, "benchmark")
+
     async def award_streak_badge(event: ProgressCounted) -> None:
         if event.units > 0:
             days = await progress.progress_days(event.guide_userid)
@@ -70,6 +77,7 @@ def subscribe_all(
     bus.subscribe(TaskCompleted, award_first_task_badge, in_transaction=True)
     bus.subscribe(TaskCompleted, congratulate)
     bus.subscribe(BadgeEarned, push_badge)
+    bus.subscribe(BenchmarksSelected, award_benchmark_badge, in_transaction=True)
     if leaderboards is not None:
         for event_type in BOARD_EVENTS:
             bus.subscribe(event_type, leaderboards.record_event)
@@ -79,3 +87,5 @@ def subscribe_all(
         for event_type in BOARD_EVENTS:
             bus.subscribe(event_type, corrections.record_event)
         bus.subscribe(ContestCorrected, corrections.tell)
+    if benchmarks is not None:
+        bus.subscribe(BenchmarksSelected, benchmarks.announce)

@@ -9,11 +9,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer
 
 from contests.rules import Ranking
 from leaderboards.metrics import FEN_PER_YUAN, Metric
-from org.schemas import Code, Day, Input, Int, Name, UserId
+from org.schemas import Code, Day, Input, Name, UserId, json_integer
 from tasks.schemas import MoneyIn, Quantity
 
 MAX_DAYS = 92  # a campaign, not a season: every day is settled and kept
@@ -30,7 +30,7 @@ class ContestMetric(StrEnum):
     TASKS = Metric.TASKS.value
 
 
-Coins = Annotated[Int, Field(ge=0, le=MAX_PRIZE)]
+Coins = Annotated[int, Field(ge=0, le=MAX_PRIZE), BeforeValidator(json_integer)]
 # A figure with two places (per capita), as a decimal string: "1200.50".
 TwoPlaces = Annotated[
     Decimal,
@@ -202,7 +202,7 @@ class StandingOut(BaseModel):
 
 
 class SettleQuery(BaseModel):
-    day: Day = Field(description="a business day of the contest that has ended (Asia/Shanghai)")
+    day: Day | None = Field(None, description="a day of the contest that has ended (Asia/Shanghai); absent: yesterday")
 
 
 class PrizeOut(BaseModel):

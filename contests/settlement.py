@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from tortoise.exceptions import IntegrityError
 
@@ -56,7 +56,9 @@ class ContestSettlement:
         self._bus = bus
         self._clock = clock
 
-    async def settle(self, contest_id: int, day: date) -> ContestDay:
+    async def settle(self, contest_id: int, day: date | None = None) -> ContestDay:
+        """Settle `day` (yesterday when not given, the usual call just after midnight); once."""
+        day = day or self._clock.today() - timedelta(days=1)
         running = await self._book.get(contest_id)
         self._check_day(running, day)
         settled = await ContestDay.get_or_none(contest_id=contest_id, day=day)

@@ -12,6 +12,27 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='BenchmarkPick',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('day', fields.DateField()),
+                ('title', fields.CharField(max_length=24)),
+                ('title_name', fields.CharField(max_length=16)),
+                ('measure', fields.CharField(max_length=8)),
+                ('guide_userid', fields.CharField(null=True, max_length=64)),
+                ('guide_name', fields.CharField(default='', max_length=64)),
+                ('store_name', fields.CharField(default='', max_length=64)),
+                ('figure', fields.BigIntField(default=0)),
+                ('reached_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('coins', fields.IntField(default=0)),
+                ('tip', fields.CharField(default='', max_length=200)),
+                ('tip_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('selected_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'benchmarkpick', 'app': 'guidebot', 'unique_together': (('day', 'title'),), 'pk_attr': 'id', 'table_description': "A day's title and who earned it (nobody on a quiet day): one row per day and title, so it is chosen once."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Contest',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
