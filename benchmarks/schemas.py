@@ -6,21 +6,23 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from org.schemas import Day
+from org.schemas import QueryDay
 from tasks.schemas import Quantity
 
 MAX_HISTORY_DAYS = 366
 
 
 class SelectQuery(BaseModel):
-    day: Day | None = Field(None, description="a business day that has ended (Asia/Shanghai); absent: yesterday")
+    day: QueryDay | None = Field(None, description="a business day that has ended (Asia/Shanghai); absent: yesterday")
 
 
 class HistoryQuery(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    from_: Day | None = Field(None, alias="from", description="first day; absent: 30 days before `to`")
-    to: Day | None = Field(None, description=f"last day, at most {MAX_HISTORY_DAYS} days after `from`; absent: today")
+    from_: QueryDay | None = Field(None, alias="from", description="first day; absent: 30 days before `to`")
+    to: QueryDay | None = Field(
+        None, description=f"last day, at most {MAX_HISTORY_DAYS} days after `from`; absent: today"
+    )
 
 
 class BenchmarkOut(BaseModel):

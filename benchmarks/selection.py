@@ -19,6 +19,7 @@ from kernel.clock import Clock
 from kernel.event_bus import EventBus
 from leaderboards.models import Placement
 from org.models import Guide
+from org.schemas import EARLIEST, LATEST
 from rewards.ledger import CoinLedger
 from rewards.ports import GuideNotifier
 from tasks.models import Sale, SaleReview
@@ -29,6 +30,10 @@ MAX_TIP_CHARS = 200
 
 class DayNotOver(Exception):
     """A day is judged once it has ended in the business time zone."""
+
+
+class DayOutOfRange(ValueError):
+    """Sales are stored for the years 2000 to 2099: no other day has any."""
 
 
 class BenchmarkSelection:
@@ -60,6 +65,8 @@ class BenchmarkSelection:
     async def select(self, day: date | None = None) -> list[BenchmarkPick]:
         """The day's picks (yesterday's when not given), choosing the titles not chosen yet."""
         day = day or self._clock.today() - timedelta(days=1)
+        if not EARLIEST.date() <= day < LATEST.date():
+            raise DayOutOfRange(f"{day} is not in the years 2000 to 2099")
         if day >= self._clock.today():
             raise DayNotOver(f"{day} has not ended yet in {self._clock.timezone.key}: select it from the next day on")
         chosen = {pick.title for pick in await self.picks(day)}

@@ -13,7 +13,7 @@ from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer
 
 from contests.rules import Ranking
 from leaderboards.metrics import FEN_PER_YUAN, Metric
-from org.schemas import Code, Day, Input, Name, UserId, json_integer
+from org.schemas import Code, Day, Input, Name, QueryDay, UserId, json_integer
 from tasks.schemas import MoneyIn, Quantity
 
 MAX_DAYS = 92  # a campaign, not a season: every day is settled and kept
@@ -137,7 +137,7 @@ def _repeated(codes) -> list[str]:
     return [code for code, n in Counter(codes).items() if n > 1]
 
 
-class TeamOut(BaseModel):
+class ContestTeamOut(BaseModel):
     code: str
     name: str
     branch: str
@@ -164,13 +164,13 @@ class ContestOut(BaseModel):
     prizes: PrizesOut
     individual: bool
     private: bool
-    teams: list[TeamOut]
+    teams: list[ContestTeamOut]
     settled_days: list[date]
     finished: bool = Field(description="every day is settled and the final ranking prizes are paid")
 
 
 class StandingQuery(BaseModel):
-    day: Day | None = Field(None, description="one business day of the contest; absent: the contest so far")
+    day: QueryDay | None = Field(None, description="one business day of the contest; absent: the contest so far")
     by: Ranking | None = Field(None, description="rank by total, per_capita or target; absent: the contest's ranking")
 
 
@@ -202,7 +202,9 @@ class StandingOut(BaseModel):
 
 
 class SettleQuery(BaseModel):
-    day: Day | None = Field(None, description="a day of the contest that has ended (Asia/Shanghai); absent: yesterday")
+    day: QueryDay | None = Field(
+        None, description="a day of the contest that has ended (Asia/Shanghai); absent: yesterday"
+    )
 
 
 class PrizeOut(BaseModel):

@@ -43,6 +43,9 @@ class ContestStandings:
         self._monotonic = monotonic
         self._heads: dict[tuple[int, date], tuple[float, DayState]] = {}
 
+    def today(self) -> date:
+        return self._clock.today()
+
     async def day_state(self, running: Running, day: date) -> DayState:
         """Everyone who played on `day` with their figure from the boards (what settlement settles)."""
         rows = await self._store.top(guide_board(running, day), ALL)
@@ -78,6 +81,11 @@ class ContestStandings:
     async def guides(self, running: Running, day: date | None = None, n: int = 50) -> list[Standing]:
         """Individual PK: the first `n` guides over the contest (or a day)."""
         return rank_top(await self._store.top(guide_board(running, day), n), running.metric, n)
+
+    async def figure_of(self, running: Running, guide_userid: str, day: date | None = None) -> int:
+        """A guide's figure in the contest (over a day, or the whole contest); 0 before their first fact."""
+        rows = await self._store.around(guide_board(running, day), guide_userid, 0)
+        return next((int(row.score) for row, _ in rows if row.member == guide_userid), 0)
 
     async def _tally(self, running: Running, day: date | None = None) -> Tally:
         tally = Tally()

@@ -16,6 +16,7 @@ from contests.schemas import (
     ChangeOut,
     ContestIn,
     ContestOut,
+    ContestTeamOut,
     CorrectionOut,
     DayResultOut,
     GuideStandingOut,
@@ -25,7 +26,6 @@ from contests.schemas import (
     SettleQuery,
     StandingOut,
     StandingQuery,
-    TeamOut,
     TeamStandingOut,
 )
 from contests.settlement import ContestSettlement
@@ -148,7 +148,7 @@ async def _contest_out(running: Running) -> ContestOut:
         individual=contest.individual,
         private=contest.private,
         teams=[
-            TeamOut(code=t.code, name=t.name, branch=t.branch, stores=list(t.stores), guides=list(t.guides))
+            ContestTeamOut(code=t.code, name=t.name, branch=t.branch, stores=list(t.stores), guides=list(t.guides))
             for t in running.lineup.teams.values()
         ],
         settled_days=list(settled),

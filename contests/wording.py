@@ -10,7 +10,7 @@ from leaderboards.metrics import Metric
 from tasks.rules import format_yuan
 
 PRIZE_LABELS = {"winning_team": "获胜战队", "personal_target": "个人目标达成"}
-MEDALS = ["🥇", "🥈", "🥉"]
+TABLE_ROWS = 5  # a phone screen: the first five, plus the guide's own team
 
 
 def figure(metric: Metric, units: int) -> str:
@@ -85,3 +85,29 @@ def result_message(
 
 def running_ranking(running: Running) -> Ranking:
     return Ranking(running.contest.ranking)
+
+
+def pk_reply(running: Running, so_far: list[TeamStanding], today: list[TeamStanding], team: str, mine: int) -> str:
+    """The contest at a glance for one guide: the table (top five, and their team), the gap, today's line."""
+    ranking, metric = running_ranking(running), running.metric
+    contest = running.contest
+    lines = [f"🏆 {contest.name}（{day_label(contest.start_date)}—{day_label(contest.end_date)}，按{ranking.label}）"]
+    ours = next(s for s in so_far if s.code == team)
+    shown = so_far[:TABLE_ROWS] if ours in so_far[:TABLE_ROWS] else [*so_far[:TABLE_ROWS], None, ours]
+    for standing in shown:
+        if standing is None:
+            lines.append("…")
+            continue
+        marker = " ← 我的战队" if standing is ours else ""
+        lines.append(f"{standing.rank}. {standing.name} {standing_value(running, standing, ranking)}{marker}")
+    ahead = [s for s in so_far if s.rank < ours.rank]
+    if ahead:
+        lines.append(f"距第 {ahead[-1].rank} 名 {ahead[-1].name} {gap(running, ahead[-1], ours, ranking)}")
+    else:
+        lines.append("我们暂时领先，保持住！" if ours.total else "还没有成绩，冲！")
+    our_day = next(s for s in today if s.code == team)
+    target = ""
+    if our_day.target_share is not None:
+        target = f"（目标 {figure(metric, contest.daily_team_target)} 的 {float(our_day.target_share) * 100:.0f}%）"
+    lines.append(f"今天：战队 {figure(metric, our_day.total)}{target}，我 {figure(metric, mine)}")
+    return "\n".join(lines)
