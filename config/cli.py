@@ -18,9 +18,10 @@ from pydantic import ValidationError
 from config.app import create_app
 from config.db import close_database, open_database
 from config.redis import open_redis
+from config.services import build_boards
 from config.settings import Settings, SettingsError, load_settings
+from contests.book import ContestBook
 from kernel.clock import SystemClock
-from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
@@ -124,7 +125,7 @@ async def _rebuild_boards(settings: Settings) -> int:
         async with open_redis(settings.redis_url, settings.var_dir) as redis:
             clock = SystemClock(ZoneInfo(settings.business_timezone))
             started = time.perf_counter()
-            report = await Leaderboards(RedisBoardStore(redis), clock).rebuild()
+            report = await build_boards(RedisBoardStore(redis), clock, ContestBook(clock)).rebuild()
             elapsed = time.perf_counter() - started
     finally:
         await close_database()

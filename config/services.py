@@ -89,6 +89,13 @@ class Services:
 SERVICES = web.AppKey("services", Services)
 
 
+def build_boards(store: RedisBoardStore, clock: Clock, contests: ContestBook) -> Leaderboards:
+    """The boards with every family that follows the same facts, as the app and `rebuild-boards` both need them."""
+    leaderboards = Leaderboards(store, clock)
+    leaderboards.add_boards(ContestBoards(contests))
+    return leaderboards
+
+
 def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSession, metrics: BotMetrics) -> Services:
     client = None
     if settings.sending_enabled:
@@ -117,9 +124,8 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     sales = SalesBook(org, progress, notifier, bus, clock)
     share_links = ShareLinks(progress, clock, public_url=settings.public_url)
     board_store = RedisBoardStore(redis)
-    leaderboards = Leaderboards(board_store, clock)
     contests = ContestBook(clock)
-    leaderboards.add_boards(ContestBoards(contests))
+    leaderboards = build_boards(board_store, clock, contests)
     contest_standings = ContestStandings(board_store, clock)
     settlement = ContestSettlement(contests, contest_standings, ledger, notifier, bus, clock)
     corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
