@@ -26,6 +26,7 @@ test: install  ## the whole suite (set GUIDEBOT_TEST_DATABASE_URL / GUIDEBOT_TES
 bench: install  ## throughput and latency figures, printed (not a test)
 	$(BIN)/python -m tests.bench.callbacks
 	$(BIN)/python -m tests.bench.tasks
+	$(BIN)/python -m tests.bench.boards
 
 console: install  ## chat with the bot as a guide, without WeCom (AS=userid picks the guide)
 	$(BIN)/python -m bot.console $(if $(AS),--as $(AS))

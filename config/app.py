@@ -15,15 +15,17 @@ import bot.views
 import bot.webhook
 import config.ops
 import contests.views
+import leaderboards.views
 import org.views
 import rewards.views
 import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
-from config.redis import open_redis
+from config.redis import open_redis, separate_pool
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
 from kernel.api import api_middlewares, setup_api
+from leaderboards.live import BoardFeed
 from org.demo import demo_org
 from org.service import OrgService
 
@@ -41,23 +43,25 @@ def create_app(settings: Settings) -> web.Application:
 
     Resources open in order when the app starts (Redis, the database, the HTTP session, then
     the services and their background loops) and close in reverse. Routes: the WeCom
-    callback, /livez, /healthz, /metrics, the share links, and the HQ API with its OpenAPI
-    document. Nothing reads the environment here: settings come in as an argument.
+    callback, /livez, /healthz, /metrics, the share links, the leaderboard page, and the HQ
+    API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
     """
     app = web.Application(
         middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
     )
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx])
+    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx, board_feed_ctx])
     bot.webhook.setup_routes(app)
     config.ops.setup_routes(app)
     tasks.views.setup_routes(app)
+    leaderboards.views.setup_routes(app)
     setup_api(
         app,
         org.views.api_routes()
         + tasks.views.api_routes()
         + rewards.views.api_routes()
         + bot.views.api_routes()
+        + leaderboards.views.api_routes()
         + contests.views.api_routes()
         + benchmarks.views.api_routes(),
         title="guidebot HQ API",
@@ -114,6 +118,13 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     await services.bus.queue.drain()
 
 
+async def board_feed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The process's one subscription to board changes, for every open leaderboard page."""
+    async with separate_pool(app[REDIS]) as redis, BoardFeed(redis).running() as feed:
+        app[leaderboards.views.BOARD_FEED] = feed
+        yield
+
+
 def expose_to_views(app: web.Application, services: Services) -> None:
     """Each package's views ask for their own services by their own keys, never for config's Services."""
     app[org.views.ORG] = services.org
@@ -123,6 +134,8 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[tasks.views.REPORTS] = services.reports
     app[tasks.views.SALES] = services.sales
     app[tasks.views.SHARE_LINKS] = services.share_links
+    app[leaderboards.views.LEADERBOARDS] = services.leaderboards
+    app[leaderboards.views.PAGE_LINKS] = services.page_links
     app[contests.views.CONTESTS] = services.contests
     app[contests.views.CONTEST_STANDINGS] = services.contest_standings
     app[contests.views.SETTLEMENT] = services.settlement

@@ -1,4 +1,4 @@
-"""The `guidebot` command: serve, migrate, seed-demo, import-org, rebuild-boards."""
+"""The `guidebot` command: serve, migrate, seed-demo, import-org, rebuild-boards, demo-traffic."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from config.app import create_app
 from config.db import close_database, open_database
+from config.demo_mode import DemoCredentialsError, enter_demo_mode
+from config.demo_traffic import drive_demo_traffic
 from config.redis import open_redis
 from config.services import build_boards
 from config.settings import Settings, SettingsError, load_settings
@@ -42,6 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     importer = commands.add_parser("import-org", help="import regions/branches/stores/guides/teams from JSON or CSV")
     importer.add_argument("file", type=Path)
     commands.add_parser("rebuild-boards", help="recreate every leaderboard in Redis from the database")
+    traffic = commands.add_parser(
+        "demo-traffic", help="drive the running service with the demo chain's callbacks and sales (after make run)"
+    )
+    traffic.add_argument("--rate", type=_positive, default=5.0, help="events per second (default 5)")
+    traffic.add_argument("--minutes", type=_positive, help="stop after this many minutes (default: at Ctrl-C)")
+    traffic.add_argument("--url", help="the running service (default: http://HOST:PORT from the settings)")
+    traffic.add_argument("--force", action="store_true", help="run even though real WeCom credentials are set")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -53,13 +62,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         if warning := public_url_warning(settings.public_url):
             log.warning(warning)
+        try:
+            settings = enter_demo_mode(settings)
+        except DemoCredentialsError as exc:
+            print(f"guidebot: {exc}", file=sys.stderr)
+            return 2
         web.run_app(create_app(settings), host=settings.host, port=settings.port)
         return 0
+    if args.command == "demo-traffic":
+        options = {"rate": args.rate, "minutes": args.minutes, "force": args.force}
+        return drive_demo_traffic(settings, url=args.url or settings.local_url, **options)
     if args.command == "import-org":
         return asyncio.run(_import_org(settings, args.file))
     if args.command == "rebuild-boards":
         return asyncio.run(_rebuild_boards(settings))
     return asyncio.run(_with_database(settings, seed=args.command == "seed-demo"))
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
 
 
 def public_url_warning(public_url: str) -> str | None:

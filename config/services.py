@@ -23,6 +23,7 @@ from bot.outbox import Outbox
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
+from config.link_key import page_link_key
 from config.settings import Settings
 from config.subscriptions import subscribe_all
 from contests.boards import ContestBoards
@@ -34,6 +35,7 @@ from contests.standings import ContestStandings
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
+from leaderboards.links import PageLinks
 from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
 from org.service import OrgService
@@ -53,8 +55,8 @@ class Services:
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
     `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
-    `cards`, `leaderboards`, `contests`, `contest_standings`, `cheers` or `benchmarks` gets that object;
-    `guide` (the sender) and `inbox_key` come with each event.
+    `cards`, `leaderboards`, `page_links`, `contests`, `contest_standings`, `cheers` or `benchmarks`
+    gets that object; `guide` (the sender) and `inbox_key` come with each event.
     """
 
     settings: Settings
@@ -84,6 +86,7 @@ class Services:
     crypto: CallbackCrypto | None
     clock: Clock
     bus: EventBus
+    page_links: PageLinks
 
 
 SERVICES = web.AppKey("services", Services)
@@ -126,6 +129,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     board_store = RedisBoardStore(redis)
     contests = ContestBook(clock)
     leaderboards = build_boards(board_store, clock, contests)
+    page_links = PageLinks(page_link_key(settings), clock, public_url=settings.public_url)
     contest_standings = ContestStandings(board_store, clock)
     settlement = ContestSettlement(contests, contest_standings, ledger, notifier, bus, clock)
     corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
@@ -143,6 +147,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         badges=badges,
         cards=cards,
         leaderboards=leaderboards,
+        page_links=page_links,
         contests=contests,
         contest_standings=contest_standings,
         cheers=cheers,
@@ -199,4 +204,5 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         clock=clock,
         bus=bus,
         crypto=crypto,
+        page_links=page_links,
     )

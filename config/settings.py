@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from benchmarks.titles import DEFAULT_TITLES, BenchmarkTitle
 
+ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")  # WeCom's EncodingAESKey: 32 bytes in base64, no "="
 INVITE_URL_FIELDS = {"guide", "store", "state"}
 INVITE_TEXT_FIELDS = {"guide_name"}
 
@@ -40,6 +41,7 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
     hq_api_token: SecretStr = SecretStr("")
+    page_link_secret: SecretStr = SecretStr("")  # unset: see config/link_key.py
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=1, le=65535)
     # tortoise-orm writes TIMEZONE=UTC into os.environ when it opens the database, so the
@@ -59,8 +61,15 @@ class Settings(BaseSettings):
     @classmethod
     def _aes_key_is_43_chars(cls, value: SecretStr) -> SecretStr:
         key = value.get_secret_value()
-        if key and not re.fullmatch(r"[A-Za-z0-9+/]{43}", key):
+        if key and not ENCODING_AES_KEY.fullmatch(key):
             raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
+        return value
+
+    @field_validator("page_link_secret")
+    @classmethod
+    def _link_secret_is_long(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value() and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("wecom_api_base", "invite_url", "public_url")
@@ -114,13 +123,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _public_url_default(self) -> Settings:
-        """Unset PUBLIC_URL follows HOST and PORT, so share links name the port the service listens on.
-
-        A wildcard HOST (0.0.0.0, ::) is no address to visit; 127.0.0.1 reaches this machine.
-        """
+        """Unset PUBLIC_URL follows HOST and PORT (`local_url`), so share links name the port the service listens on."""
         if not self.public_url:
-            host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
-            self.public_url = f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+            self.public_url = self.local_url
         return self
 
     @model_validator(mode="after")
@@ -139,6 +144,24 @@ class Settings(BaseSettings):
                 if missing:
                     raise ValueError(f"{missing[0]}: is required when {given[0]} is set")
         return self
+
+    @property
+    def local_url(self) -> str:
+        """Where this machine reaches the service: a wildcard HOST (0.0.0.0, ::) is no address to visit; 127.0.0.1 is."""
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def wecom_configured(self) -> bool:
+        """Any WeCom credential is set: the service belongs to a real corp, so it is not in demo mode."""
+        return any(
+            (
+                self.wecom_corp_id,
+                self.wecom_secret.get_secret_value(),
+                self.wecom_callback_token.get_secret_value(),
+                self.wecom_encoding_aes_key.get_secret_value(),
+            )
+        )
 
     @property
     def sending_enabled(self) -> bool:

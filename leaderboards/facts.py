@@ -64,23 +64,28 @@ def facts_of(event: DomainEvent, clock: Clock) -> SourcedFacts | None:
 
 
 async def stored_facts(clock: Clock) -> AsyncIterator[SourcedFacts]:
-    """Every board fact the database holds, as the events delivered them."""
+    """Every board fact the database holds, as the events delivered them (read as tuples: there may be millions)."""
     counted_sales = Sale.filter(Q(self_reported=False) | Q(review=SaleReview.CONFIRMED))
-    for sale in await counted_sales.only("id", "guide_userid", "amount_fen", "orders", "sold_at"):
-        yield _sale(sale.id, sale.guide_userid, sale.amount_fen, sale.orders, sale.sold_at, clock)
-    for fan in await Fan.filter(verdict=FanVerdict.NEW).only(
+    for sale_id, guide, fen, orders, sold_at in await counted_sales.values_list(
+        "id", "guide_userid", "amount_fen", "orders", "sold_at"
+    ):
+        yield _sale(sale_id, guide, fen, orders, sold_at, clock)
+    new_fans = Fan.filter(verdict=FanVerdict.NEW)
+    for fan_id, guide, added_at, lost_at, loss_source in await new_fans.values_list(
         "id", "guide_userid", "added_at", "lost_at", "loss_source"
     ):
-        yield _fan_added(fan.id, fan.guide_userid, fan.added_at, clock)
-        if fan.lost_at is not None and fan.loss_source is not LossSource.TRANSFERRED:
-            yield _fan_lost(fan.id, fan.guide_userid, fan.lost_at, clock)
-    for assignment in await TaskAssignment.filter(shared_at__isnull=False).only("id", "guide_userid", "shared_at"):
-        yield _shared(assignment.id, assignment.guide_userid, assignment.shared_at, clock)
-    for entry in await CoinEntry.exclude(source_type__in=SPENDING).only("id", "guide_userid", "amount", "created_at"):
-        yield _coins(entry.id, entry.guide_userid, entry.amount, entry.created_at, clock)
-    done = TaskAssignment.filter(completed_at__isnull=False).only("task_id", "guide_userid", "completed_at")
-    for assignment in await done:
-        yield _completed(assignment.task_id, assignment.guide_userid, assignment.completed_at, clock)
+        yield _fan_added(fan_id, guide, added_at, clock)
+        if lost_at is not None and loss_source != LossSource.TRANSFERRED:
+            yield _fan_lost(fan_id, guide, lost_at, clock)
+    shared = TaskAssignment.filter(shared_at__isnull=False)
+    for assignment_id, guide, shared_at in await shared.values_list("id", "guide_userid", "shared_at"):
+        yield _shared(assignment_id, guide, shared_at, clock)
+    earned = CoinEntry.exclude(source_type__in=SPENDING)
+    for entry_id, guide, amount, posted_at in await earned.values_list("id", "guide_userid", "amount", "created_at"):
+        yield _coins(entry_id, guide, amount, posted_at, clock)
+    done = TaskAssignment.filter(completed_at__isnull=False)
+    for task_id, guide, completed_at in await done.values_list("task_id", "guide_userid", "completed_at"):
+        yield _completed(task_id, guide, completed_at, clock)
 
 
 def _sale(sale_id: int, guide: str, fen: int, orders: int, sold_at: datetime, clock: Clock) -> SourcedFacts:

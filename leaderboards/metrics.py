@@ -30,6 +30,12 @@ class Metric(StrEnum):
             return Decimal(round(score)) / FEN_PER_YUAN
         return Decimal(round(score))
 
+    def format(self, figure: Decimal) -> str:
+        """`¥1,200.50`, `12 单`: a figure as guides read it."""
+        if self is Metric.SALES:
+            return f"¥{figure:,.0f}" if figure == figure.to_integral_value() else f"¥{figure:,.2f}"
+        return f"{figure} {self.unit}"
+
 
 class Scope(StrEnum):
     GUIDE = "guide"

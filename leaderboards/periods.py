@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class PeriodKind(StrEnum):
@@ -15,9 +15,11 @@ class PeriodKind(StrEnum):
     CONTEST_DAY = "contest-day"
 
 
-@dataclass(frozen=True)
-class Period:
-    """A board's span, named so that its text is its Redis key part: `week:2025-W01`."""
+class Period(NamedTuple):
+    """A board's span, named so that its text is its Redis key part: `week:2025-W01`.
+
+    A tuple, so that a rebuild can hash millions of board keys cheaply.
+    """
 
     kind: PeriodKind
     key: str
@@ -52,7 +54,10 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        """`day:2026-11-25`, `week:2026-W48`, `month:2026-11`, `contest:7` or `contest-day:7:2026-05-01`; ValueError otherwise."""
+        """`day:2026-11-25`, `week:2026-W48`, `month:2026-11`, `contest:7` or `contest-day:7:2026-05-01`.
+
+        ValueError for anything else.
+        """
         kind, _, key = text.partition(":")
         try:
             period_kind = PeriodKind(kind)

@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from redis.asyncio import Redis
 
@@ -24,8 +25,7 @@ APPLIED_TTL_SECONDS = 90 * 24 * 3600  # longer than any redelivery or replay of 
 _LUA = Path(__file__).with_name("lua")
 
 
-@dataclass(frozen=True)
-class BoardKey:
+class BoardKey(NamedTuple):
     metric: Metric
     scope: Scope
     period: Period
@@ -71,18 +71,30 @@ class RedisBoardStore:
         return bool(await self._apply(keys=keys, args=args))
 
     async def top(self, board: BoardKey, n: int) -> list[BoardRow]:
-        members, scores, reached, names = await self._top(keys=_read_keys(board), args=[n])
-        return _rows(members, scores, reached, names)
+        return _rows(*json.loads(await self._top(keys=_read_keys(board), args=[n])))
 
     async def around(self, board: BoardKey, member: str, span: int) -> list[tuple[BoardRow, int]]:
-        found = await self._around(keys=_read_keys(board), args=[member, span])
+        return self._around_rows(json.loads(await self._around(keys=_read_keys(board), args=[member, span])))
+
+    @staticmethod
+    def _around_rows(found: list) -> list[tuple[BoardRow, int]]:
         if not found:
             return []
         members, scores, reached, names, above = found
         return list(zip(_rows(members, scores, reached, names), (int(count) for count in above), strict=True))
 
-    async def replace_all(self, boards: dict[BoardKey, dict[str, tuple[int, int]]], names: dict[Scope, dict]) -> None:
-        """Make the boards exactly `boards` ({board: {member: (score, reached-at ms)}}) and drop every other board.
+    async def top_and_around(
+        self, board: BoardKey, n: int, member: str, span: int
+    ) -> tuple[list[BoardRow], list[tuple[BoardRow, int]]]:
+        """`top` and `around` in one round trip (what a page showing a guide's own row needs)."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            await self._top(keys=_read_keys(board), args=[n], client=pipe)
+            await self._around(keys=_read_keys(board), args=[member, span], client=pipe)
+            top, around = await pipe.execute()
+        return _rows(*json.loads(top)), self._around_rows(json.loads(around))
+
+    async def replace_all(self, boards: dict[BoardKey, dict[str, list[int]]], names: dict[Scope, dict]) -> None:
+        """Make the boards exactly `boards` ({board: {member: [score, reached-at ms]}}) and drop every other board.
 
         Each board is written under a temporary key and renamed over the live one, so a
         reader sees the old board or the new one, never half of it.
@@ -120,13 +132,9 @@ def _read_keys(board: BoardKey) -> list[str]:
 
 def _rows(members: list, scores: list, reached: list, names: list) -> list[BoardRow]:
     return [
-        BoardRow(_text(member), float(score), int(at or 0), _text(name) if name else _text(member))
+        BoardRow(member, float(score), int(at or 0), name or member)
         for member, score, at, name in zip(members, scores, reached, names, strict=True)
     ]
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:

@@ -1,7 +1,7 @@
 """The package seams: domain code imports neither the composition root nor the WeCom adapter.
 
-kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/ and benchmarks/ import neither config/
-nor bot/, and only their views.py touches aiohttp; only bot/ knows wechatpy.
+kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/ and benchmarks/
+import neither config/ nor bot/, and only their views.py touches aiohttp; only bot/ knows wechatpy.
 """
 
 import ast

@@ -1,7 +1,7 @@
 """The bot's router tree; `get_routers` is the one place that orders them."""
 
 from bot.dispatcher import Router
-from bot.handlers import cards, chat, contacts, contests, fallback, rewards, tasks
+from bot.handlers import boards, cards, chat, contacts, contests, fallback, rewards, tasks
 
 
 def get_routers() -> list[Router]:
@@ -10,6 +10,7 @@ def get_routers() -> list[Router]:
         chat.router,
         tasks.router,
         rewards.router,
+        boards.router,
         contests.router,
         cards.router,
         contacts.router,

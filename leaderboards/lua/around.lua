@@ -1,7 +1,7 @@
 -- A member's neighbours: up to SPAN scored just above, everyone tied with them, up to SPAN just below,
 -- with how many members score above each of those scores (their rank minus one).
 -- KEYS: board, reached-at hash, names hash. ARGV[1]: member, ARGV[2]: SPAN.
--- Returns {members, scores, reached-at, names, above-counts}, or {} when the member is not on the board.
+-- Returns JSON [members, scores, reached-at, names, above-counts], or [] when the member is not on the board.
 local function hmget_all(key, members)
   local values = {}
   for start = 1, #members, 1000 do
@@ -14,7 +14,7 @@ local function hmget_all(key, members)
 end
 local mine = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not mine then
-  return {}
+  return '[]'
 end
 local span = tonumber(ARGV[2])
 local members, scores, above, counted = {}, {}, {}, {}
@@ -34,4 +34,4 @@ take(redis.call('ZRANGEBYSCORE', KEYS[1], mine, mine, 'WITHSCORES'))
 if span > 0 then
   take(redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. mine, '-inf', 'WITHSCORES', 'LIMIT', 0, span))
 end
-return {members, scores, hmget_all(KEYS[2], members), hmget_all(KEYS[3], members), above}
+return cjson.encode({members, scores, hmget_all(KEYS[2], members), hmget_all(KEYS[3], members), above})

@@ -1,6 +1,7 @@
 -- The first N of a board plus everyone tied with the N-th, so ties can be ordered by who got there first.
 -- KEYS: board, reached-at hash, names hash. ARGV[1]: N.
--- Returns {members, scores, reached-at, names}; everyone scored above a returned member is returned too.
+-- Returns JSON [members, scores, reached-at, names] (one bulk string parses faster than 200 replies);
+-- everyone scored above a returned member is returned too.
 local function hmget_all(key, members)
   local values = {}
   for start = 1, #members, 1000 do
@@ -13,7 +14,7 @@ local function hmget_all(key, members)
 end
 local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
 if #top == 0 then
-  return {{}, {}, {}, {}}
+  return '[[],[],[],[]]'
 end
 local boundary = top[#top]
 local members, scores = {}, {}
@@ -27,4 +28,4 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], boundary, boundary)
   members[#members + 1] = member
   scores[#scores + 1] = boundary
 end
-return {members, scores, hmget_all(KEYS[2], members), hmget_all(KEYS[3], members)}
+return cjson.encode({members, scores, hmget_all(KEYS[2], members), hmget_all(KEYS[3], members)})

@@ -48,7 +48,7 @@ async def post_all(session, base_url: str, callbacks: list[tuple[str, bytes]]) -
 
 
 @pytest.fixture
-def served(fake_wecom, tmp_path, clean_database, redis_url):
+def served(fake_wecom, tmp_path, clean_database, redis_url, redis):
     served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     yield served
     served.close()

@@ -14,7 +14,7 @@ from tests.support.wecom import contact_xml, signed_callback
 
 
 @pytest.fixture
-async def served(fake_wecom, tmp_path, clean_database, redis_url):
+async def served(fake_wecom, tmp_path, clean_database, redis_url, redis):
     served = ServedGuidebot(tmp_path, clean_database, redis_url, fake_wecom.base_url)
     async with aiohttp.ClientSession() as session:
         await served.start(session)

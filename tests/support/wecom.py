@@ -37,9 +37,11 @@ def app_settings(api_base: str, **overrides) -> Settings:
     )
 
 
-def signed_callback(xml: str, *, corp_id: str = CORP_ID, timestamp: int | None = None) -> tuple[str, bytes]:
-    """(query string, body) of a POST /wecom/callback carrying `xml`."""
-    crypto = CallbackCrypto(TOKEN, AES_KEY, corp_id)
+def signed_callback(
+    xml: str, *, corp_id: str = CORP_ID, timestamp: int | None = None, token: str = TOKEN, aes_key: str = AES_KEY
+) -> tuple[str, bytes]:
+    """(query string, body) of a POST /wecom/callback carrying `xml`, by default with this module's credentials."""
+    crypto = CallbackCrypto(token, aes_key, corp_id)
     timestamp_text = str(timestamp if timestamp is not None else int(time.time()))
     nonce = str(next(_nonces))
     envelope = parse_xml_fields(crypto.encrypt(xml, nonce, timestamp_text))

@@ -1,0 +1,42 @@
+"""Headless Chromium for the page's browser test: Debian's `chromium` and `chromium-driver`, driven by Selenium.
+
+Where Chromium cannot be installed the browser test is skipped with the reason; CI sets
+GUIDEBOT_REQUIRE_BROWSER=1 (and installs the packages), which turns that skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+CHROMIUM = os.environ.get("GUIDEBOT_CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("GUIDEBOT_CHROMEDRIVER", "/usr/bin/chromedriver")
+REQUIRED = os.environ.get("GUIDEBOT_REQUIRE_BROWSER") == "1"
+ARTIFACTS = Path(os.environ.get("GUIDEBOT_TEST_ARTIFACTS", "test-artifacts"))
+PHONE = (480, 960)  # the page is phone-first
+INSTALL_HINT = "apt-get install -y chromium chromium-driver fonts-wqy-microhei"
+
+
+def why_no_browser() -> str | None:
+    """Why the browser test cannot run here, or None when it can."""
+    for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
+        if not shutil.which(path):
+            return f"no headless browser: {path} is missing (Debian package {package}; {INSTALL_HINT})"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "no headless browser: selenium is not installed (pip install -e '.[test]')"
+    return None
+
+
+def start_chromium():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--lang=zh-CN"):
+        options.add_argument(argument)
+    options.add_argument(f"--window-size={PHONE[0]},{PHONE[1]}")
+    return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
