@@ -192,7 +192,7 @@ class GuideStandingOut(BaseModel):
     value: Quantity
 
 
-class StandingOut(BaseModel):
+class ContestStandingOut(BaseModel):
     contest_id: int
     day: date | None
     by: Ranking

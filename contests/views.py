@@ -11,11 +11,12 @@ from contests.book import ContestBook, Running
 from contests.corrections import ContestCorrections
 from contests.errors import ContestError, ContestNotFound, Invalid
 from contests.models import ContestCorrection, ContestDay
-from contests.rules import DayState, Outcome, Terms, day_standings, span_standings
+from contests.rules import DayState, Outcome, TeamStanding, Terms, day_standings, span_standings
 from contests.schemas import (
     ChangeOut,
     ContestIn,
     ContestOut,
+    ContestStandingOut,
     ContestTeamOut,
     CorrectionOut,
     DayResultOut,
@@ -24,7 +25,6 @@ from contests.schemas import (
     PrizesOut,
     ResultsOut,
     SettleQuery,
-    StandingOut,
     StandingQuery,
     TeamStandingOut,
 )
@@ -88,7 +88,7 @@ async def contest_standing(request: web.Request) -> web.Response:
             for s in await standings.guides(running, query.day)
         ]  # fmt: skip
     return json_ok(
-        StandingOut(
+        ContestStandingOut(
             contest_id=running.id,
             day=result.day,
             by=result.ranking,
@@ -172,7 +172,7 @@ def _prizes_out(result: dict) -> list[PrizeOut]:
     return [PrizeOut(guide=p.guide, prize=p.code, coins=p.coins) for p in Outcome.from_json(result["outcome"]).prizes]
 
 
-def _team_out(running: Running, standing) -> TeamStandingOut:
+def _team_out(running: Running, standing: TeamStanding) -> TeamStandingOut:
     metric = running.metric
     return TeamStandingOut(
         rank=standing.rank,
@@ -221,7 +221,7 @@ def api_routes() -> list[ApiRoute]:
                  response=list[ContestOut]),
         ApiRoute("GET", f"{contest}/standing", contest_standing,
                  "Team standings (and guides' for individual PK): a day, or the contest so far", tag="contests",
-                 response=StandingOut, query=StandingQuery),
+                 response=ContestStandingOut, query=StandingQuery),
         ApiRoute("POST", f"{contest}/settle", settle_day,
                  "Settle a day that has ended: winners, prizes paid and results sent, once", tag="contests",
                  response=DayResultOut, query=SettleQuery, errors=NOT_YET),

@@ -18,7 +18,7 @@ MAX_CONTESTS_SHOWN = 2  # one phone screen
 async def show_contest_standing(
     msg: TextMessage, guide: Guide, contests: ContestBook, contest_standings: ContestStandings
 ) -> Reply:
-    """PK 赛战况：排名和与前一名的差距"""
+    """战队排名和与前一名的差距"""
     today = contest_standings.today()
     replies = []
     for running in reversed(await contests.running_on(today)):
@@ -52,7 +52,7 @@ async def cheer_team(msg: TextMessage, args: str, guide: Guide, cheers: Cheers, 
 
 @router.text(Command("心得", "tip"), KnownGuide())
 async def share_tip(msg: TextMessage, args: str, guide: Guide, benchmarks: BenchmarkSelection) -> Reply:
-    """标杆导购分享心得，例：心得 晚上八点发朋友圈效果最好"""
+    """当选标杆导购后分享经验，例：心得 晚上八点发朋友圈"""
     if not args.strip():
         return Reply.text("当选标杆导购后，第二天内发「心得 你的经验」分享给大家～")
     picks = await benchmarks.add_tip(guide.userid, args)

@@ -98,5 +98,5 @@ async def test_a_winner_shares_a_tip_the_day_after_and_others_are_told_when_they
 async def test_help_lists_pk_cheers_and_tips(services):
     reply = await say(services, "帮助")
 
-    assert "PK / 战况：PK 赛战况：排名和与前一名的差距" in reply
-    assert "加油 / cheer：为战队加油" in reply and "心得 / tip：标杆导购分享心得" in reply
+    assert "PK / 战况：战队排名和与前一名的差距" in reply
+    assert "加油 / cheer：为战队加油" in reply and "心得 / tip：当选标杆导购后分享经验" in reply
