@@ -1,7 +1,7 @@
 """Task cards and short pushes as WeCom messages, through the outbox.
 
 WeComTaskCards satisfies tasks.ports.TaskCardSender; OutboxNotifier satisfies
-rewards.ports.GuideNotifier. Button keys carry the task id: `done:42`, `progress:42`, `go:42`.
+rewards.ports.GuideNotifier and benchmarks.ports.GuideBroadcaster. Button keys carry the task id: `done:42`, `progress:42`, `go:42`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ class OutboxNotifier:
 
     async def notify(self, userid: str, text: str, key: str) -> None:
         await self._outbox.enqueue_message(key, [userid], Reply.text(text).message_body())
+
+    async def broadcast(self, userids: list[str], text: str, key: str) -> None:
+        """One message/send per 1000 guides rather than one per guide."""
+        await self._outbox.enqueue_message(key, userids, Reply.text(text).message_body())
 
 
 class WeComTaskCards:

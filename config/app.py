@@ -10,9 +10,11 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+import benchmarks.views
 import bot.views
 import bot.webhook
 import config.ops
+import contests.views
 import leaderboards.views
 import org.views
 import rewards.views
@@ -59,7 +61,9 @@ def create_app(settings: Settings) -> web.Application:
         + tasks.views.api_routes()
         + rewards.views.api_routes()
         + bot.views.api_routes()
-        + leaderboards.views.api_routes(),
+        + leaderboards.views.api_routes()
+        + contests.views.api_routes()
+        + benchmarks.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )
@@ -132,6 +136,11 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[tasks.views.SHARE_LINKS] = services.share_links
     app[leaderboards.views.LEADERBOARDS] = services.leaderboards
     app[leaderboards.views.PAGE_LINKS] = services.page_links
+    app[contests.views.CONTESTS] = services.contests
+    app[contests.views.CONTEST_STANDINGS] = services.contest_standings
+    app[contests.views.SETTLEMENT] = services.settlement
+    app[contests.views.CORRECTIONS] = services.corrections
+    app[benchmarks.views.BENCHMARKS] = services.benchmarks
 
 
 async def seed_demo_if_empty() -> None:

@@ -20,9 +20,10 @@ from config.db import close_database, open_database
 from config.demo_mode import DemoCredentialsError, enter_demo_mode
 from config.demo_traffic import drive_demo_traffic
 from config.redis import open_redis
+from config.services import build_boards
 from config.settings import Settings, SettingsError, load_settings
+from contests.book import ContestBook
 from kernel.clock import SystemClock
-from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
@@ -148,7 +149,7 @@ async def _rebuild_boards(settings: Settings) -> int:
         async with open_redis(settings.redis_url, settings.var_dir) as redis:
             clock = SystemClock(ZoneInfo(settings.business_timezone))
             started = time.perf_counter()
-            report = await Leaderboards(RedisBoardStore(redis), clock).rebuild()
+            report = await build_boards(RedisBoardStore(redis), clock, ContestBook(clock)).rebuild()
             elapsed = time.perf_counter() - started
     finally:
         await close_database()

@@ -16,6 +16,8 @@ MODEL_MODULES = [
     "tasks.models",
     "rewards.models",
     "leaderboards.models",
+    "contests.models",
+    "benchmarks.models",
 ]
 APP_LABEL = "guidebot"
 

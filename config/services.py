@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import web
 from redis.asyncio import Redis
 
+from benchmarks.selection import BenchmarkSelection
 from bot.cards import OutboxNotifier, WeComTaskCards
 from bot.crypto import CallbackCrypto
 from bot.dispatcher import Dispatcher
@@ -25,6 +26,12 @@ from bot.wecom.contacts import WeComContactDirectory
 from config.link_key import page_link_key
 from config.settings import Settings
 from config.subscriptions import subscribe_all
+from contests.boards import ContestBoards
+from contests.book import ContestBook
+from contests.cheers import Cheers
+from contests.corrections import ContestCorrections
+from contests.settlement import ContestSettlement
+from contests.standings import ContestStandings
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
@@ -48,8 +55,8 @@ class Services:
 
     The dispatcher's workflow data is a subset (see `build_services`): a handler declaring
     `progress`, `sales`, `share_links`, `ledger`, `shop`, `badges`, `fans`, `invites`, `org`,
-    `cards`, `leaderboards` or `page_links` gets that object; `guide` (the sender) and
-    `inbox_key` come with each event.
+    `cards`, `leaderboards`, `page_links`, `contests`, `contest_standings`, `cheers` or `benchmarks`
+    gets that object; `guide` (the sender) and `inbox_key` come with each event.
     """
 
     settings: Settings
@@ -66,6 +73,12 @@ class Services:
     share_links: ShareLinks
     reports: TaskReports
     leaderboards: Leaderboards
+    contests: ContestBook
+    contest_standings: ContestStandings
+    settlement: ContestSettlement
+    corrections: ContestCorrections
+    cheers: Cheers
+    benchmarks: BenchmarkSelection
     outbox: Outbox
     invites: InviteService
     dispatcher: Dispatcher
@@ -77,6 +90,13 @@ class Services:
 
 
 SERVICES = web.AppKey("services", Services)
+
+
+def build_boards(store: RedisBoardStore, clock: Clock, contests: ContestBook) -> Leaderboards:
+    """The boards with every family that follows the same facts, as the app and `rebuild-boards` both need them."""
+    leaderboards = Leaderboards(store, clock)
+    leaderboards.add_boards(ContestBoards(contests))
+    return leaderboards
 
 
 def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSession, metrics: BotMetrics) -> Services:
@@ -106,8 +126,15 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     progress = ProgressCounter(ledger, bus, clock, fan_retention=timedelta(days=settings.fan_retention_days))
     sales = SalesBook(org, progress, notifier, bus, clock)
     share_links = ShareLinks(progress, clock, public_url=settings.public_url)
-    leaderboards = Leaderboards(RedisBoardStore(redis), clock)
+    board_store = RedisBoardStore(redis)
+    contests = ContestBook(clock)
+    leaderboards = build_boards(board_store, clock, contests)
     page_links = PageLinks(page_link_key(settings), clock, public_url=settings.public_url)
+    contest_standings = ContestStandings(board_store, clock)
+    settlement = ContestSettlement(contests, contest_standings, ledger, notifier, bus, clock)
+    corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
+    cheers = Cheers(contests, redis, clock)
+    benchmarks = BenchmarkSelection(settings.benchmark_titles, ledger, notifier, notifier, bus, clock)
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -121,8 +148,22 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         cards=cards,
         leaderboards=leaderboards,
         page_links=page_links,
+        contests=contests,
+        contest_standings=contest_standings,
+        cheers=cheers,
+        benchmarks=benchmarks,
     )
-    subscribe_all(bus, notifier=notifier, fans=fans, progress=progress, badges=badges, leaderboards=leaderboards)
+    subscribe_all(
+        bus,
+        notifier=notifier,
+        fans=fans,
+        progress=progress,
+        badges=badges,
+        leaderboards=leaderboards,
+        settlement=settlement,
+        corrections=corrections,
+        benchmarks=benchmarks,
+    )
     dispatcher.outer_middleware(log_duration)
     dispatcher.outer_middleware(GuideLookup(org))
     for router in get_routers():
@@ -150,6 +191,12 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         share_links=share_links,
         reports=TaskReports(org),
         leaderboards=leaderboards,
+        contests=contests,
+        contest_standings=contest_standings,
+        settlement=settlement,
+        corrections=corrections,
+        cheers=cheers,
+        benchmarks=benchmarks,
         outbox=outbox,
         invites=invites,
         dispatcher=dispatcher,

@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from benchmarks.titles import DEFAULT_TITLES, BenchmarkTitle
+
 ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")  # WeCom's EncodingAESKey: 32 bytes in base64, no "="
 INVITE_URL_FIELDS = {"guide", "store", "state"}
 INVITE_TEXT_FIELDS = {"guide_name"}
@@ -53,6 +55,7 @@ class Settings(BaseSettings):
     demo_data: bool = True
     fan_retention_days: int = Field(7, ge=0, le=365)
     outbox_concurrency: int = Field(8, ge=1, le=64)
+    benchmark_titles: tuple[BenchmarkTitle, ...] = DEFAULT_TITLES  # JSON, see .env.example
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod
@@ -92,6 +95,14 @@ class Settings(BaseSettings):
         unknown = _template_fields(value) - INVITE_TEXT_FIELDS
         if unknown:
             raise ValueError(f"unknown placeholder {sorted(unknown)}; only {{guide_name}} is known")
+        return value
+
+    @field_validator("benchmark_titles")
+    @classmethod
+    def _title_codes_differ(cls, value: tuple[BenchmarkTitle, ...]) -> tuple[BenchmarkTitle, ...]:
+        codes = [title.code for title in value]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"each title needs its own code, not {codes}")
         return value
 
     @field_validator("business_timezone")

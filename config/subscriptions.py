@@ -7,6 +7,11 @@ event may be dispatched again after a crash between its commit and its effects.
 
 from __future__ import annotations
 
+from benchmarks.events import BenchmarksSelected
+from benchmarks.selection import BenchmarkSelection
+from contests.corrections import ContestCorrections
+from contests.events import ContestCorrected, ContestDaySettled
+from contests.settlement import ContestSettlement
 from fans.events import FanAdded, FanLost
 from fans.service import FanService
 from kernel.event_bus import EventBus
@@ -27,6 +32,9 @@ def subscribe_all(
     progress: ProgressCounter,
     badges: BadgeService,
     leaderboards: Leaderboards | None = None,
+    settlement: ContestSettlement | None = None,
+    corrections: ContestCorrections | None = None,
+    benchmarks: BenchmarkSelection | None = None,
 ) -> None:
     async def count_new_fan(event: FanAdded) -> None:
         if event.counts_as_new:
@@ -53,6 +61,10 @@ def subscribe_all(
     async def award_first_task_badge(event: TaskCompleted) -> None:
         await badges.after_task_done(event.guide_userid)
 
+    async def award_benchmark_badge(event: BenchmarksSelected) -> None:
+        for guide in event.winners:
+            await badges.award(guide, "benchmark")
+
     async def award_streak_badge(event: ProgressCounted) -> None:
         if event.units > 0:
             days = await progress.progress_days(event.guide_userid)
@@ -65,6 +77,15 @@ def subscribe_all(
     bus.subscribe(TaskCompleted, award_first_task_badge, in_transaction=True)
     bus.subscribe(TaskCompleted, congratulate)
     bus.subscribe(BadgeEarned, push_badge)
+    bus.subscribe(BenchmarksSelected, award_benchmark_badge, in_transaction=True)
     if leaderboards is not None:
         for event_type in BOARD_EVENTS:
             bus.subscribe(event_type, leaderboards.record_event)
+    if settlement is not None:
+        bus.subscribe(ContestDaySettled, settlement.pay_and_tell)
+    if corrections is not None:  # after the boards: a late fact is on them before its day is corrected
+        for event_type in BOARD_EVENTS:
+            bus.subscribe(event_type, corrections.record_event)
+        bus.subscribe(ContestCorrected, corrections.tell)
+    if benchmarks is not None:
+        bus.subscribe(BenchmarksSelected, benchmarks.announce)

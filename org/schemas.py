@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -30,6 +31,17 @@ Int = Annotated[int, BeforeValidator(json_integer)]
 # Times are RFC 3339 strings with an offset; a number is not a time.
 Instant = Annotated[AwareDatetime, Strict()]
 Day = Annotated[date, Strict()]
+
+
+def _iso_day(value: Any) -> Any:
+    """A query string's day is written YYYY-MM-DD: not a timestamp, not 20260501."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise PydanticCustomError("date_format", "write the day as YYYY-MM-DD")
+    return value
+
+
+# A day in a query string (parsed from text, where Day's strictness cannot apply).
+QueryDay = Annotated[date, BeforeValidator(_iso_day)]
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC)
 
 

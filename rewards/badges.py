@@ -16,6 +16,7 @@ BADGES = {
     "first_task": "首战告捷：完成第一个任务",
     "streak_7": "七日连击：连续 7 天推进任务",
     "fans_100": "百粉达人：净增粉丝 100 位",
+    "benchmark": "标杆导购：当选每日标杆",
 }
 STREAK_DAYS = 7
 FANS_FOR_BADGE = 100

@@ -1,9 +1,18 @@
 """The bot's router tree; `get_routers` is the one place that orders them."""
 
 from bot.dispatcher import Router
-from bot.handlers import boards, cards, chat, contacts, fallback, rewards, tasks
+from bot.handlers import boards, cards, chat, contacts, contests, fallback, rewards, tasks
 
 
 def get_routers() -> list[Router]:
     """Specific routers first; `fallback` answers any text nobody else took."""
-    return [chat.router, tasks.router, rewards.router, boards.router, cards.router, contacts.router, fallback.router]
+    return [
+        chat.router,
+        tasks.router,
+        rewards.router,
+        boards.router,
+        contests.router,
+        cards.router,
+        contacts.router,
+        fallback.router,
+    ]

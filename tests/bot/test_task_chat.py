@@ -101,7 +101,7 @@ async def test_help_lists_every_guide_command(services, org):
 
     for command in ("任务 / tasks", "业绩 / sales", "金币 / coins", "兑换 / redeem", "徽章 / badges"):
         assert command in reply
-    assert len(reply.splitlines()) <= 10
+    assert len(reply.splitlines()) <= 12  # one phone screen: a line of greeting and ten or so commands
 
 
 async def test_the_shared_button_counts_the_share_and_finishes_the_card(services, org, fake_wecom):

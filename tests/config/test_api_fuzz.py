@@ -30,7 +30,7 @@ from config.settings import Settings
 from kernel.api import OPENAPI
 from tests.conftest import HQ_TOKEN
 from tests.support.org import SMALL_ORG
-from tests.support.tasks import task_in, today
+from tests.support.tasks import SHANGHAI, task_in, today
 
 MAX_EXAMPLES = 60
 AUTH = {"Authorization": f"Bearer {HQ_TOKEN}"}
@@ -112,6 +112,12 @@ def _seed(url: str) -> None:
     open_until = (today() + timedelta(days=30)).isoformat()
     call("PUT", f"/api/v1/rewards/items/{item['id']}", json={"name": "保温杯", "price": 10, "stock": 50,
                                                              "active_until": open_until})  # fmt: skip
+    tomorrow = (today().astimezone(SHANGHAI) + timedelta(days=1)).date()
+    contest = {"name": "门店PK", "metric": "orders", "start_date": tomorrow.isoformat(),
+               "end_date": (tomorrow + timedelta(days=2)).isoformat(),
+               "teams": {"squads": [{"code": "A", "name": "甲", "stores": ["SH01"]},
+                                    {"code": "B", "name": "乙", "guides": ["lisi"]}]}}  # fmt: skip
+    call("POST", "/api/v1/contests", json=contest)
 
 
 async def _redeem(item_id: int) -> None:

@@ -13,9 +13,12 @@ from tortoise import Tortoise
 import config.cli
 from config.cli import main, public_url_warning
 from config.db import open_database
+from contests.book import ContestBook
 from org.models import Guide
 from org.service import OrgService
 from tasks.models import Sale
+from tests.support.clock import FakeClock
+from tests.support.contests import contest_in
 from tests.support.org import SMALL_ORG
 
 
@@ -142,3 +145,43 @@ def test_rebuild_boards_recreates_the_boards_from_the_database(workdir, capsys, 
     assert main(["rebuild-boards"]) == 0
     assert "from 1 records" in capsys.readouterr().out
     assert asyncio.run(the_day_board()) == [(b"lisi", 8800.0)]
+
+
+def test_rebuild_boards_recreates_the_contest_boards_too(workdir, capsys, monkeypatch, redis_url):
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    assert main(["migrate"]) == 0
+    squads = {
+        "squads": [{"code": "A", "name": "甲队", "stores": ["SH01"]}, {"code": "B", "name": "乙队", "stores": ["SH02"]}]
+    }
+
+    async def a_contest_with_a_sale_and_an_empty_redis() -> int:
+        await open_database(database_url(workdir))
+        try:
+            await OrgService().import_org(SMALL_ORG)
+            eve = FakeClock(datetime(2026, 11, 24, 4, 0, tzinfo=UTC))
+            running = await ContestBook(eve).create(
+                contest_in(teams=squads, start_date="2026-11-25", end_date="2026-11-26")
+            )
+            await Sale.create(
+                order_id="A1", guide_userid="lisi", amount_fen=8800, orders=1,
+                sold_at=datetime(2026, 11, 25, 4, 0, tzinfo=UTC), fingerprint="x", received_at=datetime.now(UTC),
+            )  # fmt: skip
+        finally:
+            await Tortoise.close_connections()
+        redis = Redis.from_url(redis_url)
+        await redis.flushdb()
+        await redis.aclose()
+        return running.id
+
+    async def the_contest_board(contest_id: int) -> list:
+        redis = Redis.from_url(redis_url)
+        try:
+            return await redis.zrange(f"lb:sales:team:contest:{contest_id}", 0, -1, withscores=True)
+        finally:
+            await redis.flushdb()
+            await redis.aclose()
+
+    contest_id = asyncio.run(a_contest_with_a_sale_and_an_empty_redis())
+
+    assert main(["rebuild-boards"]) == 0
+    assert asyncio.run(the_contest_board(contest_id)) == [(f"{contest_id}:B".encode(), 8800.0)]

@@ -36,3 +36,13 @@ class FakeNotifier:
 
     def texts_to(self, userid: str) -> list[str]:
         return [text for guide, text in self.sent.values() if guide == userid]
+
+
+@dataclass
+class FakeBroadcaster:
+    """benchmarks.ports.GuideBroadcaster: one message to many, once per key."""
+
+    sent: dict[str, tuple[list[str], str]] = field(default_factory=dict)  # key -> (guides, text)
+
+    async def broadcast(self, userids: list[str], text: str, key: str) -> None:
+        self.sent.setdefault(key, (list(userids), text))

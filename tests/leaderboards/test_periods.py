@@ -32,3 +32,18 @@ def test_periods_read_in_chinese():
 def test_a_malformed_period_is_refused(text):
     with pytest.raises(ValueError):
         Period.parse(text)
+
+
+def test_a_contest_day_is_one_day_of_one_contest_and_reads_back_as_written():
+    period = Period.contest_day(7, date(2026, 5, 1))
+
+    assert str(period) == "contest-day:7:2026-05-01"
+    assert Period.parse(str(period)) == period
+    assert (period.first_day, period.last_day, period.contest_id) == (date(2026, 5, 1), date(2026, 5, 1), 7)
+
+
+@pytest.mark.parametrize("text", ["contest-day:7", "contest-day:x:2026-05-01", "contest-day:07:2026-05-01",
+                                  "contest-day:7:20260501", "contest-day:7:2026-02-30"])  # fmt: skip
+def test_a_malformed_contest_day_is_refused(text):
+    with pytest.raises(ValueError):
+        Period.parse(text)

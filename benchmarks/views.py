@@ -1,0 +1,64 @@
+"""HQ API for benchmark guides: select a day's titles (once), and the history (标杆专区)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from aiohttp import web
+
+from benchmarks.models import BenchmarkPick
+from benchmarks.schemas import MAX_HISTORY_DAYS, BenchmarkOut, HistoryQuery, SelectQuery
+from benchmarks.selection import BenchmarkSelection, DayNotOver, DayOutOfRange
+from benchmarks.titles import FEN_PER_YUAN
+from kernel.api import ApiError, ApiRoute, json_ok, query_params
+
+BENCHMARKS = web.AppKey("benchmarks", BenchmarkSelection)
+
+
+async def select_benchmarks(request: web.Request) -> web.Response:
+    try:
+        picks = await request.app[BENCHMARKS].select(query_params(request).day)
+    except DayNotOver as exc:
+        raise ApiError(409, "conflict", str(exc), [{"field": "day", "message": str(exc)}]) from None
+    except DayOutOfRange as exc:
+        raise ApiError(422, "rule_violation", str(exc), [{"field": "day", "message": str(exc)}]) from None
+    return json_ok([_out(pick) for pick in picks])
+
+
+async def benchmark_history(request: web.Request) -> web.Response:
+    selection, query = request.app[BENCHMARKS], query_params(request)
+    last = query.to or selection.today()
+    first = query.from_ or date.fromordinal(max(last.toordinal() - 30, 1))
+    if first > last:
+        raise ApiError(422, "rule_violation", "to: is before from", [{"field": "to", "message": "is before from"}])
+    if (last - first).days > MAX_HISTORY_DAYS:
+        message = f"is more than {MAX_HISTORY_DAYS} days after from"
+        raise ApiError(422, "rule_violation", f"to: {message}", [{"field": "to", "message": message}])
+    return json_ok([_out(pick) for pick in await selection.history(first, last)])
+
+
+def _out(pick: BenchmarkPick) -> BenchmarkOut:
+    return BenchmarkOut(
+        day=pick.day,
+        title=pick.title,
+        title_name=pick.title_name,
+        guide=pick.guide_userid,
+        name=pick.guide_name,
+        store=pick.store_name,
+        figure=Decimal(pick.figure) / FEN_PER_YUAN if pick.measure == "sales" else pick.figure,
+        coins=pick.coins,
+        tip=pick.tip,
+        tip_at=pick.tip_at,
+    )
+
+
+def api_routes() -> list[ApiRoute]:
+    return [
+        ApiRoute("POST", "/api/v1/benchmarks/select", select_benchmarks,
+                 "Choose a day's benchmark guides (once per day and title): coins, badge, one announcement",
+                 tag="benchmarks", response=list[BenchmarkOut], query=SelectQuery,
+                 errors={409: "the day has not ended yet", 422: "the day is not in the years 2000 to 2099"}),
+        ApiRoute("GET", "/api/v1/benchmarks", benchmark_history, "Benchmark guides by day, latest first (标杆专区)",
+                 tag="benchmarks", response=list[BenchmarkOut], query=HistoryQuery),
+    ]  # fmt: skip

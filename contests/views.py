@@ -1,0 +1,233 @@
+"""HQ API for team PK contests: set up, standings, settle a day, results, corrections."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from aiohttp import web
+
+from contests.book import ContestBook, Running
+from contests.corrections import ContestCorrections
+from contests.errors import ContestError, ContestNotFound, Invalid
+from contests.models import ContestCorrection, ContestDay
+from contests.rules import DayState, Outcome, TeamStanding, Terms, day_standings, span_standings
+from contests.schemas import (
+    ChangeOut,
+    ContestIn,
+    ContestOut,
+    ContestStandingOut,
+    ContestTeamOut,
+    CorrectionOut,
+    DayResultOut,
+    GuideStandingOut,
+    PrizeOut,
+    PrizesOut,
+    ResultsOut,
+    SettleQuery,
+    StandingQuery,
+    TeamStandingOut,
+)
+from contests.settlement import ContestSettlement
+from contests.standings import ContestStandings
+from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
+from leaderboards.metrics import FEN_PER_YUAN, Metric
+
+CONTESTS = web.AppKey("contests", ContestBook)
+CONTEST_STANDINGS = web.AppKey("contest_standings", ContestStandings)
+SETTLEMENT = web.AppKey("contest_settlement", ContestSettlement)
+CORRECTIONS = web.AppKey("contest_corrections", ContestCorrections)
+
+
+def _status(exc: ContestError) -> tuple[int, str]:
+    """The HQ API's answer to a domain error: a day not over (or still counting) is a 409."""
+    if isinstance(exc, ContestNotFound):
+        return 404, "not_found"
+    if isinstance(exc, Invalid):
+        return 422, "rule_violation"
+    return 409, "conflict"
+
+
+async def _guarded(call):
+    try:
+        return await call
+    except ContestError as exc:
+        status, code = _status(exc)
+        raise ApiError(status, code, str(exc), [{"field": f, "message": str(exc)} for f in exc.fields]) from None
+
+
+async def create_contest(request: web.Request) -> web.Response:
+    book = request.app[CONTESTS]
+    data = await read_body(request, ContestIn, check=book.problems)
+    running = await _guarded(book.create(data))
+    return json_ok(await _contest_out(running), status=201)
+
+
+async def list_contests(request: web.Request) -> web.Response:
+    return json_ok([await _contest_out(running) for running in await request.app[CONTESTS].all()])
+
+
+async def contest_standing(request: web.Request) -> web.Response:
+    running = await _guarded(request.app[CONTESTS].get(path_params(request)["contest_id"]))
+    query = query_params(request)
+    standings = request.app[CONTEST_STANDINGS]
+    if query.day is not None:
+        contest = running.contest
+        if not contest.start_date <= query.day <= contest.end_date:
+            raise ApiError(422, "rule_violation", "day: is not a day of the contest",
+                           [{"field": "day", "message": f"the contest runs {contest.start_date} to {contest.end_date}"}])  # fmt: skip
+        result = await standings.of_day(running, query.day, query.by)
+    else:
+        result = await standings.of_contest(running, query.by)
+    guides = []
+    if running.contest.individual:
+        teams = {userid: g.team for userid, g in result.heads.guides.items()}
+        guides = [
+            GuideStandingOut(rank=s.rank, guide=s.member, name=s.name, team=teams.get(s.member, ""),
+                             value=s.value if running.metric is Metric.SALES else int(s.value))
+            for s in await standings.guides(running, query.day)
+        ]  # fmt: skip
+    return json_ok(
+        ContestStandingOut(
+            contest_id=running.id,
+            day=result.day,
+            by=result.ranking,
+            settled=result.settled,
+            teams=[_team_out(running, s) for s in result.teams],
+            guides=guides,
+        )
+    )
+
+
+async def settle_day(request: web.Request) -> web.Response:
+    settlement = request.app[SETTLEMENT]
+    contest_id, day = path_params(request)["contest_id"], query_params(request).day
+    settled = await _guarded(settlement.settle(contest_id, day))
+    return json_ok(_day_out(await request.app[CONTESTS].get(contest_id), settled))
+
+
+async def contest_results(request: web.Request) -> web.Response:
+    running, days = await _guarded(request.app[SETTLEMENT].results(path_params(request)["contest_id"]))
+    final = None
+    if running.contest.final_current is not None:
+        states = [DayState.from_json(d.current["state"]) for d in days]
+        final = DayResultOut(
+            day=None,
+            settled_at=max(d.settled_at for d in days),
+            winner=Outcome.from_json(running.contest.final_current["outcome"]).winner,
+            teams=[_team_out(running, s) for s in span_standings(states, Terms.of(running.contest))],
+            prizes=_prizes_out(running.contest.final_current),
+            corrected=running.contest.final_current != running.contest.final_settled,
+        )
+    return json_ok(ResultsOut(contest_id=running.id, days=[_day_out(running, d) for d in days], final=final))
+
+
+async def contest_corrections(request: web.Request) -> web.Response:
+    corrections = await _guarded(request.app[CORRECTIONS].of_contest(path_params(request)["contest_id"]))
+    return json_ok([_correction_out(c) for c in corrections])
+
+
+async def _contest_out(running: Running) -> ContestOut:
+    contest, metric = running.contest, running.metric
+    settled = await ContestDay.filter(contest_id=contest.id).order_by("day").values_list("day", flat=True)
+    return ContestOut(
+        id=contest.id,
+        name=contest.name,
+        metric=contest.metric,
+        start_date=contest.start_date,
+        end_date=contest.end_date,
+        ranking=contest.ranking,
+        daily_team_target=_shown(metric, contest.daily_team_target),
+        personal_daily_target=_shown(metric, contest.personal_daily_target),
+        prizes=PrizesOut(
+            winning_team=contest.winning_team_prize,
+            personal_target=contest.personal_target_prize,
+            final_teams=contest.final_team_prizes,
+            final_guides=contest.final_guide_prizes,
+        ),
+        individual=contest.individual,
+        private=contest.private,
+        teams=[
+            ContestTeamOut(code=t.code, name=t.name, branch=t.branch, stores=list(t.stores), guides=list(t.guides))
+            for t in running.lineup.teams.values()
+        ],
+        settled_days=list(settled),
+        finished=contest.final_settled is not None,
+    )
+
+
+def _day_out(running: Running, settled: ContestDay) -> DayResultOut:
+    state = DayState.from_json(settled.current["state"])
+    return DayResultOut(
+        day=settled.day,
+        settled_at=settled.settled_at,
+        winner=settled.current["outcome"]["winner"],
+        teams=[_team_out(running, s) for s in day_standings(state, Terms.of(running.contest))],
+        prizes=_prizes_out(settled.current),
+        corrected=settled.current != settled.settled,
+    )
+
+
+def _prizes_out(result: dict) -> list[PrizeOut]:
+    return [PrizeOut(guide=p.guide, prize=p.code, coins=p.coins) for p in Outcome.from_json(result["outcome"]).prizes]
+
+
+def _team_out(running: Running, standing: TeamStanding) -> TeamStandingOut:
+    metric = running.metric
+    return TeamStandingOut(
+        rank=standing.rank,
+        code=standing.code,
+        name=standing.name,
+        total=_shown(metric, standing.total),
+        members=standing.members,
+        per_capita=_decimal(standing.per_capita / _unit(metric)),
+        target_percent=round(float(standing.target_share) * 100, 1) if standing.target_share is not None else None,
+    )
+
+
+def _correction_out(correction: ContestCorrection) -> CorrectionOut:
+    return CorrectionOut(
+        id=correction.id,
+        day=correction.day,
+        source=correction.source,
+        summary=correction.summary,
+        changes=[ChangeOut(**change) for change in correction.changes],
+        created_at=correction.created_at,
+    )
+
+
+def _unit(metric: Metric) -> int:
+    return FEN_PER_YUAN if metric is Metric.SALES else 1
+
+
+def _shown(metric: Metric, units: int) -> int | Decimal:
+    """Board units as the API shows them: yuan for sales, else the count."""
+    return Decimal(units) / FEN_PER_YUAN if metric is Metric.SALES else int(units)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+NOT_YET = {409: "the day has not ended yet, or its facts are still being counted"}
+
+
+def api_routes() -> list[ApiRoute]:
+    contest = "/api/v1/contests/{contest_id}"
+    return [
+        ApiRoute("POST", "/api/v1/contests", create_contest, "Set up a team PK contest (starts after today)",
+                 tag="contests", body=ContestIn, response=ContestOut, response_status=201),
+        ApiRoute("GET", "/api/v1/contests", list_contests, "Contests, latest first", tag="contests",
+                 response=list[ContestOut]),
+        ApiRoute("GET", f"{contest}/standing", contest_standing,
+                 "Team standings (and guides' for individual PK): a day, or the contest so far", tag="contests",
+                 response=ContestStandingOut, query=StandingQuery),
+        ApiRoute("POST", f"{contest}/settle", settle_day,
+                 "Settle a day that has ended: winners, prizes paid and results sent, once", tag="contests",
+                 response=DayResultOut, query=SettleQuery, errors=NOT_YET),
+        ApiRoute("GET", f"{contest}/results", contest_results, "Settled days and the final ranking, as owed now",
+                 tag="contests", response=ResultsOut),
+        ApiRoute("GET", f"{contest}/corrections", contest_corrections,
+                 "Late facts that changed settled days: before → after, and the coins that moved", tag="contests",
+                 response=list[CorrectionOut]),
+    ]  # fmt: skip
