@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+import aiohttp_jinja2
 from aiohttp import web
 
 from benchmarks.models import BenchmarkPick
 from benchmarks.schemas import MAX_HISTORY_DAYS, BenchmarkOut, HistoryQuery, SelectQuery
 from benchmarks.selection import BenchmarkSelection, DayNotOver, DayOutOfRange
 from benchmarks.titles import FEN_PER_YUAN
+from benchmarks.wording import day_label, figure
 from kernel.api import ApiError, ApiRoute, json_ok, query_params
 
 BENCHMARKS = web.AppKey("benchmarks", BenchmarkSelection)
+HISTORY_PAGE_DAYS = 14
 
 
 async def select_benchmarks(request: web.Request) -> web.Response:
@@ -62,3 +65,29 @@ def api_routes() -> list[ApiRoute]:
         ApiRoute("GET", "/api/v1/benchmarks", benchmark_history, "Benchmark guides by day, latest first (标杆专区)",
                  tag="benchmarks", response=list[BenchmarkOut], query=HistoryQuery),
     ]  # fmt: skip
+
+
+async def show_benchmark_history(request: web.Request) -> web.Response:
+    """标杆专区：最近两周每天的标杆导购、成绩和心得。"""
+    selection = request.app[BENCHMARKS]
+    last = selection.today()
+    picks = await selection.history(last - timedelta(days=HISTORY_PAGE_DAYS - 1), last)
+    days: dict[date, list[dict]] = {}
+    for pick in sorted(picks, key=lambda p: (p.day, p.id), reverse=True):
+        days.setdefault(pick.day, []).append(
+            {
+                "title": pick.title_name,
+                "guide_name": pick.guide_name if pick.guide_userid else "",
+                "store_name": pick.store_name,
+                "figure": figure(pick),
+                "tip": pick.tip,
+            }
+        )
+    context = {"days": [(day_label(day), day_picks) for day, day_picks in days.items()]}
+    response = aiohttp_jinja2.render_template("benchmarks.html", request, context)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def setup_page_routes(app: web.Application) -> None:
+    app.router.add_get("/leaderboard/benchmarks", show_benchmark_history)

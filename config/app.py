@@ -55,6 +55,8 @@ def create_app(settings: Settings) -> web.Application:
     config.ops.setup_routes(app)
     tasks.views.setup_routes(app)
     leaderboards.views.setup_routes(app)
+    contests.views.setup_page_routes(app)
+    benchmarks.views.setup_page_routes(app)
     setup_api(
         app,
         org.views.api_routes()

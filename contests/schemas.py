@@ -167,6 +167,7 @@ class ContestOut(BaseModel):
     teams: list[ContestTeamOut]
     settled_days: list[date]
     finished: bool = Field(description="every day is settled and the final ranking prizes are paid")
+    page_url: str = Field(description="the contest's live page; for a private contest a signed link, valid 7 days")
 
 
 class StandingQuery(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 
 from contests.boards import guide_board, team_board
 from contests.book import Running
@@ -45,6 +45,10 @@ class ContestStandings:
 
     def today(self) -> date:
         return self._clock.today()
+
+    @property
+    def timezone(self) -> tzinfo:
+        return self._clock.timezone
 
     async def day_state(self, running: Running, day: date) -> DayState:
         """Everyone who played on `day` with their figure from the boards (what settlement settles)."""

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from urllib.parse import urlencode
 
+import aiohttp_jinja2
 from aiohttp import web
 
+from contests.boards import team_of
 from contests.book import ContestBook, Running
 from contests.corrections import ContestCorrections
 from contests.errors import ContestError, ContestNotFound, Invalid
 from contests.models import ContestCorrection, ContestDay
+from contests.page import contest_page
 from contests.rules import DayState, Outcome, TeamStanding, Terms, day_standings, span_standings
 from contests.schemas import (
     ChangeOut,
@@ -31,7 +35,10 @@ from contests.schemas import (
 from contests.settlement import ContestSettlement
 from contests.standings import ContestStandings
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
+from leaderboards.links import LINK_PARAM, Holder, PageLinks
 from leaderboards.metrics import FEN_PER_YUAN, Metric
+from leaderboards.placements import Placements
+from leaderboards.views import PAGE_HEADERS, PAGE_LINKS
 
 CONTESTS = web.AppKey("contests", ContestBook)
 CONTEST_STANDINGS = web.AppKey("contest_standings", ContestStandings)
@@ -60,11 +67,12 @@ async def create_contest(request: web.Request) -> web.Response:
     book = request.app[CONTESTS]
     data = await read_body(request, ContestIn, check=book.problems)
     running = await _guarded(book.create(data))
-    return json_ok(await _contest_out(running), status=201)
+    return json_ok(await _contest_out(running, request.app[PAGE_LINKS]), status=201)
 
 
 async def list_contests(request: web.Request) -> web.Response:
-    return json_ok([await _contest_out(running) for running in await request.app[CONTESTS].all()])
+    links = request.app[PAGE_LINKS]
+    return json_ok([await _contest_out(running, links) for running in await request.app[CONTESTS].all()])
 
 
 async def contest_standing(request: web.Request) -> web.Response:
@@ -127,7 +135,7 @@ async def contest_corrections(request: web.Request) -> web.Response:
     return json_ok([_correction_out(c) for c in corrections])
 
 
-async def _contest_out(running: Running) -> ContestOut:
+async def _contest_out(running: Running, links: PageLinks) -> ContestOut:
     contest, metric = running.contest, running.metric
     settled = await ContestDay.filter(contest_id=contest.id).order_by("day").values_list("day", flat=True)
     return ContestOut(
@@ -153,6 +161,7 @@ async def _contest_out(running: Running) -> ContestOut:
         ],
         settled_days=list(settled),
         finished=contest.final_settled is not None,
+        page_url=links.for_contest(contest.id) if contest.private else links.contest_page(contest.id),
     )
 
 
@@ -231,3 +240,54 @@ def api_routes() -> list[ApiRoute]:
                  "Late facts that changed settled days: before → after, and the coins that moved", tag="contests",
                  response=list[CorrectionOut]),
     ]  # fmt: skip
+
+
+# --- the contest's page ----------------------------------------------------------------------
+
+
+async def show_contest_page(request: web.Request) -> web.Response:
+    """团队 PK 页面：累计和今日的战队排名、加油墙；私密赛事只对带签名链接的人开放。"""
+    return await _render_contest(request, "contest.html")
+
+
+async def show_contest_fragment(request: web.Request) -> web.Response:
+    return await _render_contest(request, "_contest_board.html")
+
+
+async def _render_contest(request: web.Request, template: str) -> web.Response:
+    try:
+        running = await request.app[CONTESTS].get(int(request.match_info["contest_id"]))
+    except ContestNotFound:
+        raise web.HTTPNotFound(text="没有这个赛事。") from None
+    token = request.query.get(LINK_PARAM)
+    if running.contest.private and not await _may_see(request, running, token):
+        raise web.HTTPForbidden(text="这是私密赛事：请用总部或导购助手发给你的专属链接打开。")
+    page = await contest_page(running, request.app[CONTEST_STANDINGS])
+    kept = f"?{urlencode({LINK_PARAM: token})}" if token else ""
+    stream = urlencode({"metric": running.metric.value, "period": f"contest:{running.id}"})
+    context = {
+        "page": page,
+        "fragment_url": f"/leaderboard/contests/{running.id}/board{kept}",
+        "stream_url": f"/leaderboard/stream?{stream}",
+    }
+    response = aiohttp_jinja2.render_template(template, request, context)
+    response.headers.update(PAGE_HEADERS)
+    return response
+
+
+async def _may_see(request: web.Request, running: Running, token: str | None) -> bool:
+    """A private contest's page opens with its own link, or with the link of a guide who plays in it today."""
+    holder = request.app[PAGE_LINKS].read(token) if token else None
+    if not isinstance(holder, Holder):
+        return False
+    if holder.contest == running.id:
+        return True
+    if holder.guide is None:
+        return False
+    placement = await Placements().of(holder.guide, request.app[CONTEST_STANDINGS].today())
+    return team_of(running, placement) is not None
+
+
+def setup_page_routes(app: web.Application) -> None:
+    app.router.add_get(r"/leaderboard/contests/{contest_id:\d{1,9}}", show_contest_page)
+    app.router.add_get(r"/leaderboard/contests/{contest_id:\d{1,9}}/board", show_contest_fragment)

@@ -62,6 +62,13 @@ class PageLinks:
         """The URL a guide gets in chat (排行): the page, their row highlighted, for a week."""
         return f"{self._public_url}/leaderboard?{urlencode({LINK_PARAM: self.token(Holder(guide=userid))})}"
 
+    def contest_page(self, contest_id: int) -> str:
+        return f"{self._public_url}/leaderboard/contests/{contest_id}"
+
+    def for_contest(self, contest_id: int) -> str:
+        """The URL of a private contest's page that HQ hands out, for a week (ask the API again for a fresh one)."""
+        return f"{self.contest_page(contest_id)}?{urlencode({LINK_PARAM: self.token(Holder(contest=contest_id))})}"
+
     def token(self, holder: Holder) -> str:
         expires = int((self._clock.now() + self._lifetime).timestamp())
         claims = (

@@ -1,0 +1,70 @@
+"""What a contest's page shows: the standings so far and today, and the latest cheers (escaped by the template)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contests.book import Running
+from contests.models import Cheer
+from contests.standings import ContestStandings
+from contests.wording import day_label, running_ranking, standing_value
+
+CHEERS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    rank: int
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CheerRow:
+    guide_name: str
+    team_name: str
+    text: str
+    at: str
+
+
+@dataclass(frozen=True)
+class ContestPage:
+    title: str
+    span: str
+    ranking: str
+    so_far: list[TeamRow]
+    today: list[TeamRow]
+    cheers: list[CheerRow]
+
+
+async def contest_page(running: Running, standings: ContestStandings) -> ContestPage:
+    """The page's content; a day outside the contest shows its standings so far only."""
+    contest, ranking = running.contest, running_ranking(running)
+    today = standings.today()
+    so_far = await standings.of_contest(running)
+    today_rows: list[TeamRow] = []
+    if contest.start_date <= today <= contest.end_date:
+        today_rows = _rows(running, (await standings.of_day(running, today)).teams)
+    cheers = await Cheer.filter(contest_id=running.id).order_by("-created_at").limit(CHEERS_SHOWN)
+    timezone = standings.timezone
+    return ContestPage(
+        title=f"{contest.name} · {running.metric.label}PK",
+        span=f"{day_label(contest.start_date)}—{day_label(contest.end_date)}",
+        ranking=ranking.label,
+        so_far=_rows(running, so_far.teams),
+        today=today_rows,
+        cheers=[
+            CheerRow(
+                c.guide_name,
+                running.lineup.teams[c.team_code].name if c.team_code in running.lineup.teams else c.team_code,
+                c.text,
+                c.created_at.astimezone(timezone).strftime("%H:%M"),
+            )
+            for c in cheers
+        ],
+    )
+
+
+def _rows(running: Running, teams) -> list[TeamRow]:
+    ranking = running_ranking(running)
+    return [TeamRow(s.rank, s.name, standing_value(running, s, ranking)) for s in teams]
