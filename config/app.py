@@ -13,11 +13,13 @@ from redis.asyncio import Redis
 import bot.views
 import bot.webhook
 import config.ops
+import kernel.jobs.views
 import org.views
 import rewards.views
 import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
+from config.jobs import build_scheduler, job_names
 from config.redis import open_redis
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
@@ -46,13 +48,17 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
     )
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx])
+    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx, scheduler_ctx])
     bot.webhook.setup_routes(app)
     config.ops.setup_routes(app)
     tasks.views.setup_routes(app)
     setup_api(
         app,
-        org.views.api_routes() + tasks.views.api_routes() + rewards.views.api_routes() + bot.views.api_routes(),
+        org.views.api_routes()
+        + tasks.views.api_routes()
+        + rewards.views.api_routes()
+        + bot.views.api_routes()
+        + kernel.jobs.views.api_routes(job_names()),
         title="guidebot HQ API",
         version="1",
     )
@@ -105,6 +111,15 @@ async def bot_ctx(app: web.Application) -> AsyncIterator[None]:
     await asyncio.gather(*running)
     await services.inbox.drain()
     await services.bus.queue.drain()
+
+
+async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Runs the scheduled jobs (config/jobs.py), each slot once across every process; stops without waiting long."""
+    scheduler = build_scheduler(app[SERVICES])
+    app[kernel.jobs.views.SCHEDULER] = scheduler
+    await scheduler.start()
+    yield
+    await scheduler.stop()
 
 
 def expose_to_views(app: web.Application, services: Services) -> None:
