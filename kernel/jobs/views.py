@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params
 from kernel.jobs import Job
@@ -15,6 +16,17 @@ from kernel.jobs.scheduler import Scheduler
 from kernel.models import JobRun
 
 SCHEDULER = web.AppKey("scheduler", Scheduler)
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc_3339(value: object) -> object:
+    """pydantic would also take a number of seconds since 1970 ("0.5"): the document promises RFC 3339."""
+    if isinstance(value, str) and not RFC_3339.fullmatch(value):
+        raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-05-04T09:30:00+08:00")
+    return value
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc_3339)]
 
 
 class RunOut(BaseModel):
@@ -54,7 +66,7 @@ class RunsQuery(BaseModel):
 
 
 class TriggerQuery(BaseModel):
-    slot: AwareDatetime | None = Field(
+    slot: Instant | None = Field(
         None,
         description="the slot to run, at most now (fractions of a second are dropped). "
         "Unset: the current minute, so that asking twice within a minute runs the job once",
