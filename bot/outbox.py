@@ -183,6 +183,8 @@ class Outbox:
         while rows := await OutboxMessage.filter(undeliverable, status=OutboxStatus.PENDING).order_by("id").limit(500):
             for row in rows:
                 expired += await self._expire(row, max_age)
+        if expired:
+            log.warning("%d outbox rows could no longer be sent: they are dead letters now", expired)
         return expired
 
     async def _expire(self, row: OutboxMessage, max_age: timedelta) -> int:
@@ -198,7 +200,6 @@ class Outbox:
         )
         if marked:
             self._metrics.outbox_failed.labels(api=row.api).inc()
-            log.warning("outbox row %s (%s) %s", row.id, row.api, reason)
         return marked
 
     async def _claim(self, row: OutboxMessage) -> bool:
