@@ -82,10 +82,8 @@ def _run_out(run: JobRun) -> RunOut:
 
 
 def _job(request: web.Request) -> Job:
-    job = request.app[SCHEDULER].runs.jobs.get(path_params(request)["name"])
-    if job is None:
-        raise ApiError(404, "not_found", "no such job")
-    return job
+    """The path names a declared job: the document's names are the scheduler's (an unknown one is 404 before this)."""
+    return request.app[SCHEDULER].runs.jobs[path_params(request)["name"]]
 
 
 async def list_jobs(request: web.Request) -> web.Response:
