@@ -23,7 +23,7 @@ from bot.metrics import BotMetrics
 from bot.models import OutboxMessage, OutboxStatus
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
-from bot.wecom.errors import WELCOME_ALREADY_SENT, WeComError, WeComUnavailable
+from bot.wecom.errors import WELCOME_ALREADY_SENT, WELCOME_CODE_INVALID, WeComError, WeComUnavailable
 from kernel.clock import Clock
 from kernel.leases import Lease
 from kernel.polling import PollingLoop
@@ -34,6 +34,7 @@ MESSAGE_SEND = "message/send"
 SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
 WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
+WELCOME_CODE_LIFETIME = timedelta(seconds=20)
 
 
 class Deferred(Exception):
@@ -166,6 +167,40 @@ class Outbox:
         )
         self.loop.wake()
         return replayed == 1
+
+    async def expire_undeliverable(self, *, max_age: timedelta) -> int:
+        """Pending rows that can no longer be sent become dead letters, each settled once; returns how many.
+
+        A welcome_code outlives its 20 s, and anything else is stale past `max_age`. A row
+        is settled first (its handler's effects are keyed, e.g. the guide's one request to
+        forward the invite), then marked: a crash in between settles it again, changing nothing.
+        """
+        now = self._clock.now()
+        undeliverable = Q(api=SEND_WELCOME_MSG, created_at__lt=now - WELCOME_CODE_LIFETIME) | Q(
+            created_at__lt=now - max_age
+        )
+        expired = 0
+        while rows := await OutboxMessage.filter(undeliverable, status=OutboxStatus.PENDING).order_by("id").limit(500):
+            for row in rows:
+                expired += await self._expire(row, max_age)
+        if expired:
+            log.warning("%d outbox rows could no longer be sent: they are dead letters now", expired)
+        return expired
+
+    async def _expire(self, row: OutboxMessage, max_age: timedelta) -> int:
+        if row.api == SEND_WELCOME_MSG:
+            # what WeCom would answer, so the guide hears the usual 欢迎语已过期 and forwards the link by hand
+            await self._settled(row, WeComError(WELCOME_CODE_INVALID, "expired before it was sent", row.api))
+            reason = "expired: the welcome_code outlived its 20 s before it could be sent"
+        else:
+            await self._settled(row, TimeoutError(f"not sent within {max_age}"))
+            reason = f"expired: not sent within {max_age}"
+        marked = await OutboxMessage.filter(id=row.id, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.FAILED, last_error=reason
+        )
+        if marked:
+            self._metrics.outbox_failed.labels(api=row.api).inc()
+        return marked
 
     async def _claim(self, row: OutboxMessage) -> bool:
         """pending → sending, or take over a claim whose holder stopped renewing it."""

@@ -15,12 +15,14 @@ import bot.views
 import bot.webhook
 import config.ops
 import contests.views
+import kernel.jobs.views
 import leaderboards.views
 import org.views
 import rewards.views
 import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
+from config.jobs import build_scheduler, job_names
 from config.redis import open_redis, separate_pool
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
@@ -50,7 +52,7 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
     )
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx, board_feed_ctx])
+    app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx, board_feed_ctx, scheduler_ctx])
     bot.webhook.setup_routes(app)
     config.ops.setup_routes(app)
     tasks.views.setup_routes(app)
@@ -65,7 +67,8 @@ def create_app(settings: Settings) -> web.Application:
         + bot.views.api_routes()
         + leaderboards.views.api_routes()
         + contests.views.api_routes()
-        + benchmarks.views.api_routes(),
+        + benchmarks.views.api_routes()
+        + kernel.jobs.views.api_routes(job_names()),
         title="guidebot HQ API",
         version="1",
     )
@@ -125,6 +128,15 @@ async def board_feed_ctx(app: web.Application) -> AsyncIterator[None]:
     async with separate_pool(app[REDIS]) as redis, BoardFeed(redis).running() as feed:
         app[leaderboards.views.BOARD_FEED] = feed
         yield
+
+
+async def scheduler_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Runs the scheduled jobs (config/jobs.py), each slot once across every process; stops without waiting long."""
+    scheduler = build_scheduler(app[SERVICES])
+    app[kernel.jobs.views.SCHEDULER] = scheduler
+    await scheduler.start()
+    yield
+    await scheduler.stop()
 
 
 def expose_to_views(app: web.Application, services: Services) -> None:

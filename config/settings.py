@@ -5,18 +5,38 @@ from __future__ import annotations
 import re
 import string
 from pathlib import Path
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from benchmarks.titles import DEFAULT_TITLES, BenchmarkTitle
+from kernel.jobs.schedules import parse_schedule
 
 ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")  # WeCom's EncodingAESKey: 32 bytes in base64, no "="
 INVITE_URL_FIELDS = {"guide", "store", "state"}
 INVITE_TEXT_FIELDS = {"guide_name"}
 
 DEFAULT_INVITE_TEXT = "您好，我是{guide_name}，很高兴为您服务！点击下方链接注册会员，领取新人礼券和专属优惠～"
+
+
+def _is_schedule(text: str) -> str:
+    parse_schedule(text, ZoneInfo("UTC"))  # only the spelling is checked here; jobs run in BUSINESS_TIMEZONE
+    return text
+
+
+# A job's times, as kernel.jobs.schedules spells them: `09:30`, `mon 09:30`, `1st 08:00`, `every 5 min`.
+JobSchedule = Annotated[str, AfterValidator(_is_schedule)]
 
 
 def _template_fields(template: str) -> set[str]:
@@ -56,6 +76,11 @@ class Settings(BaseSettings):
     fan_retention_days: int = Field(7, ge=0, le=365)
     outbox_concurrency: int = Field(8, ge=1, le=64)
     benchmark_titles: tuple[BenchmarkTitle, ...] = DEFAULT_TITLES  # JSON, see .env.example
+    outbox_max_age_hours: int = Field(24, ge=1, le=24 * 30)
+
+    # Scheduled jobs (config/jobs.py), in BUSINESS_TIMEZONE.
+    recovery_schedule: JobSchedule = "every 1 min"
+    expire_undeliverable_schedule: JobSchedule = "every 1 h"
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod

@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 
 class PollingLoop:
-    def __init__(self, name: str, one_pass: Callable[[], Awaitable[object]], lease: Lease, interval: float) -> None:
+    def __init__(
+        self, name: str, one_pass: Callable[[], Awaitable[object]], lease: Lease | None, interval: float
+    ) -> None:
         self._name = name
         self._one_pass = one_pass
         self._lease = lease
@@ -36,9 +38,9 @@ class PollingLoop:
         self._wake.set()
 
     async def run(self) -> None:
-        """Passes until stopped; the lease's claims are renewed meanwhile (on their own schedule)."""
+        """Passes until stopped; the lease's claims (if the passes claim rows) are renewed meanwhile, on their own schedule."""
         self._stopping.clear()
-        renewing = asyncio.create_task(self._lease.keep_fresh(self._stopping))
+        renewing = asyncio.create_task(self._lease.keep_fresh(self._stopping)) if self._lease else None
         try:
             while not self._stopping.is_set():
                 self._wake.clear()
@@ -50,4 +52,5 @@ class PollingLoop:
                     await asyncio.wait_for(self._wake.wait(), self.interval)
         finally:
             self._stopping.set()
-            await renewing
+            if renewing is not None:
+                await renewing

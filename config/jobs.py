@@ -1,0 +1,82 @@
+"""The service's scheduled jobs, each declared once here; their times are settings (kernel.jobs runs each slot once).
+
+Adding a job is one decorated function below (its name, the setting that times it, its
+grace) and that setting in config/settings.py (a `JobSchedule`). The function gets the
+services and its `Slot`, returns one line saying what it did, and keys whatever it sends
+with `slot.key`, so that a run taken back after a crash sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from config.services import Services
+from config.settings import Settings
+from kernel.jobs import Job, Slot
+from kernel.jobs.runs import JobRuns
+from kernel.jobs.scheduler import Scheduler
+from kernel.jobs.schedules import parse_schedule
+
+
+@dataclass(frozen=True)
+class ServiceJob:
+    name: str
+    schedule: Callable[[Settings], str]
+    grace: timedelta
+    run: Callable[[Services, Slot], Awaitable[str]]
+
+    def bound_to(self, services: Services) -> Job:
+        return Job(
+            self.name,
+            parse_schedule(self.schedule(services.settings), services.clock.timezone),
+            self.grace,
+            functools.partial(self.run, services),
+            description=inspect.getdoc(self.run).splitlines()[0],
+        )
+
+
+SERVICE_JOBS: list[ServiceJob] = []
+
+
+def job(name: str, *, schedule: Callable[[Settings], str], grace: timedelta):
+    """Declare a job; the function's docstring (first line) describes it in the HQ API."""
+
+    def declare(run: Callable[[Services, Slot], Awaitable[str]]) -> Callable[[Services, Slot], Awaitable[str]]:
+        SERVICE_JOBS.append(ServiceJob(name, schedule, grace, run))
+        return run
+
+    return declare
+
+
+def job_names() -> list[str]:
+    return [declared.name for declared in SERVICE_JOBS]
+
+
+def build_scheduler(services: Services) -> Scheduler:
+    jobs = [declared.bound_to(services) for declared in SERVICE_JOBS]
+    return Scheduler(JobRuns(jobs, services.redis, services.clock), services.clock)
+
+
+@job("recovery", schedule=lambda settings: settings.recovery_schedule, grace=timedelta(minutes=1))
+async def resume_stale_work(services: Services, slot: Slot) -> str:
+    """Take back inbox, event and outbox rows whose process died, and dispatch the retries that are due."""
+    inbox = await services.inbox.resume()
+    events = await services.bus.queue.resume()
+    sent = await services.outbox.send_due() if services.outbox.sending_enabled else 0
+    dead_inbox, dead_events = await services.inbox.queue.dead_count(), await services.bus.queue.dead_count()
+    dead_outbox = (await services.outbox.count_by_status())["failed"]
+    return (
+        f"resumed {inbox} callbacks and {events} events, sent {sent} outbox rows; "
+        f"dead letters: {dead_inbox} callbacks, {dead_events} events, {dead_outbox} sends"
+    )
+
+
+@job("expire-undeliverable", schedule=lambda settings: settings.expire_undeliverable_schedule, grace=timedelta(hours=1))
+async def expire_undeliverable(services: Services, slot: Slot) -> str:
+    """Make outbox rows that can no longer be sent dead letters: welcome codes past 20 s, anything past its max age."""
+    max_age = timedelta(hours=services.settings.outbox_max_age_hours)
+    return f"expired {await services.outbox.expire_undeliverable(max_age=max_age)} outbox rows"
