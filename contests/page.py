@@ -17,6 +17,7 @@ class TeamRow:
     rank: int
     name: str
     value: str
+    share: float  # of the leading team's total, 0–1: the bar the page draws (server-side SVG)
 
 
 @dataclass(frozen=True)
@@ -67,4 +68,8 @@ async def contest_page(running: Running, standings: ContestStandings) -> Contest
 
 def _rows(running: Running, teams) -> list[TeamRow]:
     ranking = running_ranking(running)
-    return [TeamRow(s.rank, s.name, standing_value(running, s, ranking)) for s in teams]
+    most = max((s.total for s in teams), default=0)
+    return [
+        TeamRow(s.rank, s.name, standing_value(running, s, ranking), max(s.total, 0) / most if most > 0 else 0.0)
+        for s in teams
+    ]

@@ -74,3 +74,12 @@ async def test_a_forged_link_does_not_open_a_private_contest(client, hq_headers)
 
 async def test_an_unknown_contest_page_is_a_404(client):
     assert (await client.get("/leaderboard/contests/999")).status == 404
+
+
+async def test_the_contest_page_draws_the_teams_as_bars_server_side(client, hq_headers):
+    contest = await create(client, hq_headers)
+
+    html = await (await page(client, contest["page_url"])).text()
+
+    assert '<svg role="img" aria-label="各战队累计成绩"' in html
+    assert html.count("<rect") == 2
