@@ -58,8 +58,9 @@ class RedisBoardStore:
         self._redis = redis
         self._channel = channel
         self._apply = redis.register_script((_LUA / "apply.lua").read_text())
-        self._top = redis.register_script((_LUA / "top.lua").read_text())
-        self._around = redis.register_script((_LUA / "around.lua").read_text())
+        reads_prelude = (_LUA / "hmget_all.lua").read_text()
+        self._top = redis.register_script(reads_prelude + (_LUA / "top.lua").read_text())
+        self._around = redis.register_script(reads_prelude + (_LUA / "around.lua").read_text())
 
     async def apply(self, source: str, contributions: list[Contribution], live_message: dict) -> bool:
         """Add the contributions unless `source` was applied before; then tell the live pages."""

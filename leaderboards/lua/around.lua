@@ -2,16 +2,6 @@
 -- with how many members score above each of those scores (their rank minus one).
 -- KEYS: board, reached-at hash, names hash. ARGV[1]: member, ARGV[2]: SPAN.
 -- Returns JSON [members, scores, reached-at, names, above-counts], or [] when the member is not on the board.
-local function hmget_all(key, members)
-  local values = {}
-  for start = 1, #members, 1000 do
-    local chunk = redis.call('HMGET', key, unpack(members, start, math.min(start + 999, #members)))
-    for _, value in ipairs(chunk) do
-      values[#values + 1] = value
-    end
-  end
-  return values
-end
 local mine = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not mine then
   return '[]'

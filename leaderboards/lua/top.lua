@@ -2,16 +2,6 @@
 -- KEYS: board, reached-at hash, names hash. ARGV[1]: N.
 -- Returns JSON [members, scores, reached-at, names] (one bulk string parses faster than 200 replies);
 -- everyone scored above a returned member is returned too.
-local function hmget_all(key, members)
-  local values = {}
-  for start = 1, #members, 1000 do
-    local chunk = redis.call('HMGET', key, unpack(members, start, math.min(start + 999, #members)))
-    for _, value in ipairs(chunk) do
-      values[#values + 1] = value
-    end
-  end
-  return values
-end
 local top = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[1]) - 1, 'WITHSCORES')
 if #top == 0 then
   return '[[],[],[],[]]'
