@@ -76,4 +76,6 @@ class InviteService:
 
     async def _ask_guide_to_forward(self, guide_userid: str, key: str, link: str, reason: str) -> None:
         line = FORWARD_BY_HAND.format(reason=reason, link=link)
-        await self._outbox.enqueue_message(f"invite-by-hand:{key}", [guide_userid], Reply.text(line).message_body())
+        await self._outbox.enqueue_message(
+            f"invite-by-hand:{key}", [guide_userid], Reply.text(line).message_body(), urgent=True
+        )

@@ -36,6 +36,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    HELD = "held"  # the push budget holds every member: their copies wait as pushes.DeferredPush rows
 
 
 class OutboxMessage(Model):

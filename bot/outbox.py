@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
 from bot.metrics import BotMetrics
 from bot.models import OutboxMessage, OutboxStatus
@@ -27,6 +28,7 @@ from bot.wecom.errors import WELCOME_ALREADY_SENT, WELCOME_CODE_INVALID, WeComEr
 from kernel.clock import Clock
 from kernel.leases import Lease
 from kernel.polling import PollingLoop
+from pushes.budget import PushBudget
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,10 @@ SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
 WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
 WELCOME_CODE_LIFETIME = timedelta(seconds=20)
+
+
+class Held(Exception):
+    """The push budget holds the row's every member: their copies wait in the budget, nothing is sent."""
 
 
 class Deferred(Exception):
@@ -63,9 +69,11 @@ class Outbox:
         lease: timedelta = timedelta(seconds=6),
         poll_interval: float = 1.0,
         clock: Clock,
+        pushes: PushBudget | None = None,
     ) -> None:
         self._client = client
         self._budget = budget
+        self._pushes = pushes
         self._metrics = metrics
         self._semaphore = asyncio.Semaphore(concurrency)
         self._max_attempts = max_attempts
@@ -98,18 +106,25 @@ class Outbox:
         return row
 
     async def enqueue_message(
-        self, key: str, touser: list[str], body: dict, *, answer: bool = False
+        self, key: str, touser: list[str], body: dict, *, answer: bool = False, urgent: bool = False
     ) -> list[OutboxMessage]:
         """message/send to any number of members, one row per 1000 (WeCom's cap per call).
 
         `answer`: this answers what the member just wrote, so it may use the budget that
         pushes leave free (SendBudget's headroom) and is not held back behind them.
+        `urgent`: it cannot wait (e.g. forward this invite by hand): the push budget lets it
+        through at once. Answers are urgent too; anything else is a push the budget may hold.
         """
         chunks = [touser[i : i + MAX_USERS_PER_SEND] for i in range(0, len(touser), MAX_USERS_PER_SEND)]
-        payloads = [{"touser": chunk, "body": body, **({"answer": True} if answer else {})} for chunk in chunks]
+        flags = {**({"answer": True} if answer else {}), **({"urgent": True} if urgent else {})}
+        payloads = [{"touser": chunk, "body": body, **flags} for chunk in chunks]
         if len(payloads) == 1:
             return [await self.enqueue(key, MESSAGE_SEND, payloads[0])]
         return [await self.enqueue(f"{key}#{n}", MESSAGE_SEND, payload) for n, payload in enumerate(payloads, 1)]
+
+    async def enqueue_released(self, key: str, userid: str, body: dict) -> None:
+        """pushes.ports.ReleasedPushQueue: a push the budget released (admitted already, so not held again)."""
+        await self.enqueue(key, MESSAGE_SEND, {"touser": [userid], "body": body, "admitted": True})
 
     async def send_now(self, row: OutboxMessage) -> bool:
         """Send an urgent row in the caller's task; True when this call sent it.
@@ -226,6 +241,10 @@ class Outbox:
         """Send a claimed row (its attempt is already counted, so a crash mid-call leaves a trace); True if sent."""
         try:
             await self._call(row)
+        except Held:
+            row.status, row.last_error = OutboxStatus.HELD, "held by the push budget: see each guide's push log"
+            await row.save(update_fields=["status", "attempts", "last_error", "payload"])
+            return False
         except Deferred as deferred:
             row.status, row.attempts = OutboxStatus.PENDING, row.attempts - 1
             row.not_before = self._clock.now() + deferred.retry_after
@@ -239,7 +258,10 @@ class Outbox:
                 return False
             log.info("outbox row %s (%s): an earlier attempt had delivered it", row.id, row.api)
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, self._clock.now(), ""
-        await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        async with in_transaction():
+            await row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+            if self._is_push(row):
+                await self._pushes.log_sent(row.key, row.payload["touser"], urgent=row.payload.get("urgent", False))
         self._metrics.outbox_sent.labels(api=row.api).inc()
         await self._settled(row, None)
         return True
@@ -248,6 +270,7 @@ class Outbox:
         assert self._client is not None
         payload = row.payload
         if row.api == MESSAGE_SEND:
+            await self._admit_push(row)
             await self._client.send_message(await self._within_budget(row), payload["body"])
         elif row.api == SEND_WELCOME_MSG:
             await self._client.send_welcome_msg(
@@ -255,6 +278,20 @@ class Outbox:
             )
         else:
             await self._client.call("POST", row.api, json=payload)
+
+    def _is_push(self, row: OutboxMessage) -> bool:
+        return self._pushes is not None and row.api == MESSAGE_SEND and not row.payload.get("answer")
+
+    async def _admit_push(self, row: OutboxMessage) -> None:
+        """Pushes pass the push budget once: members it holds leave the row (their copies wait there)."""
+        if not self._is_push(row) or row.payload.get("urgent") or row.payload.get("admitted"):
+            return
+        touser = row.payload["touser"]
+        admitted = await self._pushes.admit(row.key, touser, row.payload["body"], retried=row.attempts > 1)
+        row.payload = {**row.payload, "touser": admitted, "admitted": True}
+        await row.save(update_fields=["payload"])
+        if not admitted:
+            raise Held
 
     async def _within_budget(self, row: OutboxMessage) -> list[str]:
         """The row's members who may still be messaged now; the rest move to a later row."""
@@ -290,6 +327,8 @@ class Outbox:
             log.warning("outbox row %s (%s) failed for good: %s", row.id, row.api, row.last_error)
         await row.save(update_fields=["status", "not_before", "attempts", "last_error"])
         if row.status is OutboxStatus.FAILED:
+            if self._is_push(row):
+                await self._pushes.log_failed(row.key, row.payload["touser"], row.last_error)
             await self._settled(row, exc)
 
     async def _settled(self, row: OutboxMessage, error: Exception | None) -> None:

@@ -18,6 +18,7 @@ import contests.views
 import kernel.jobs.views
 import leaderboards.views
 import org.views
+import pushes.views
 import rewards.views
 import tasks.views
 from bot.metrics import BotMetrics
@@ -68,6 +69,7 @@ def create_app(settings: Settings) -> web.Application:
         + leaderboards.views.api_routes()
         + contests.views.api_routes()
         + benchmarks.views.api_routes()
+        + pushes.views.api_routes()
         + kernel.jobs.views.api_routes(job_names()),
         title="guidebot HQ API",
         version="1",
@@ -144,6 +146,7 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[org.views.ORG] = services.org
     app[rewards.views.LEDGER] = services.ledger
     app[rewards.views.SHOP] = services.shop
+    app[pushes.views.PUSHES] = services.pushes
     app[tasks.views.PUBLISHING] = services.publishing
     app[tasks.views.REPORTS] = services.reports
     app[tasks.views.SALES] = services.sales

@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "leaderboards.models",
     "contests.models",
     "benchmarks.models",
+    "pushes.models",
 ]
 APP_LABEL = "guidebot"
 

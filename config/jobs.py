@@ -80,3 +80,10 @@ async def expire_undeliverable(services: Services, slot: Slot) -> str:
     """Make outbox rows that can no longer be sent dead letters: welcome codes past 20 s, anything past its max age."""
     max_age = timedelta(hours=services.settings.outbox_max_age_hours)
     return f"expired {await services.outbox.expire_undeliverable(max_age=max_age)} outbox rows"
+
+
+@job("release-pushes", schedule=lambda settings: settings.release_pushes_schedule, grace=timedelta(minutes=5))
+async def release_pushes(services: Services, slot: Slot) -> str:
+    """Send the pushes the budget held (quiet hours, caps, 免打扰) once they may go, merged into one message per guide."""
+    released = await services.pushes.release_due(services.outbox)
+    return f"released {released.pushes} held pushes as {released.messages} messages"

@@ -39,6 +39,8 @@ from leaderboards.links import PageLinks
 from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
 from org.service import OrgService
+from pushes.budget import PushBudget
+from pushes.policy import PushPolicy, QuietHours
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
 from rewards.redemption import RewardShop
@@ -87,6 +89,7 @@ class Services:
     clock: Clock
     bus: EventBus
     page_links: PageLinks
+    pushes: PushBudget
 
 
 SERVICES = web.AppKey("services", Services)
@@ -97,6 +100,17 @@ def build_boards(store: RedisBoardStore, clock: Clock, contests: ContestBook) ->
     leaderboards = Leaderboards(store, clock)
     leaderboards.add_boards(ContestBoards(contests))
     return leaderboards
+
+
+def build_push_budget(settings: Settings, redis: Redis, clock: Clock) -> PushBudget:
+    policy = PushPolicy(
+        per_hour=settings.push_cap_per_hour,
+        per_day=settings.push_cap_per_day,
+        quiet_hours=QuietHours.parse(settings.push_quiet_hours),
+        mute_for=timedelta(hours=settings.push_mute_hours),
+        timezone=clock.timezone,
+    )
+    return PushBudget(redis, policy, clock)
 
 
 def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSession, metrics: BotMetrics) -> Services:
@@ -115,7 +129,10 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     bus = EventBus(clock, on_dead_letter=lambda name: metrics.event_dead_letters.labels(event=name).inc())
     org = OrgService()
     fans = FanService(bus, WeComContactDirectory(client), retention=timedelta(days=settings.fan_retention_days))
-    outbox = Outbox(client, SendBudget(redis), metrics, clock=clock, concurrency=settings.outbox_concurrency)
+    pushes = build_push_budget(settings, redis, clock)
+    outbox = Outbox(
+        client, SendBudget(redis), metrics, clock=clock, concurrency=settings.outbox_concurrency, pushes=pushes
+    )
     invites = InviteService(outbox, metrics, invite_url=settings.invite_url, invite_text=settings.invite_text)
     ledger = CoinLedger(bus, clock)
     shop = RewardShop(ledger, bus, clock)
@@ -152,6 +169,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         contest_standings=contest_standings,
         cheers=cheers,
         benchmarks=benchmarks,
+        pushes=pushes,
     )
     subscribe_all(
         bus,
@@ -205,4 +223,5 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         bus=bus,
         crypto=crypto,
         page_links=page_links,
+        pushes=pushes,
     )

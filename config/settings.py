@@ -22,6 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from benchmarks.titles import DEFAULT_TITLES, BenchmarkTitle
 from kernel.jobs.schedules import parse_schedule
+from pushes.policy import QuietHours
 
 ENCODING_AES_KEY = re.compile(r"[A-Za-z0-9+/]{43}")  # WeCom's EncodingAESKey: 32 bytes in base64, no "="
 INVITE_URL_FIELDS = {"guide", "store", "state"}
@@ -34,6 +35,14 @@ def _is_schedule(text: str) -> str:
     parse_schedule(text, ZoneInfo("UTC"))  # only the spelling is checked here; jobs run in BUSINESS_TIMEZONE
     return text
 
+
+def _is_quiet_hours(text: str) -> str:
+    QuietHours.parse(text)
+    return text
+
+
+# `22:00-08:00` in BUSINESS_TIMEZONE; `off`: no quiet hours.
+QuietHoursText = Annotated[str, AfterValidator(_is_quiet_hours)]
 
 # A job's times, as kernel.jobs.schedules spells them: `09:30`, `mon 09:30`, `1st 08:00`, `every 5 min`.
 JobSchedule = Annotated[str, AfterValidator(_is_schedule)]
@@ -78,9 +87,16 @@ class Settings(BaseSettings):
     benchmark_titles: tuple[BenchmarkTitle, ...] = DEFAULT_TITLES  # JSON, see .env.example
     outbox_max_age_hours: int = Field(24, ge=1, le=24 * 30)
 
+    # The push budget (pushes/): caps per guide (0: none), quiet hours, how long 免打扰 lasts.
+    push_cap_per_hour: int = Field(4, ge=0, le=1000)
+    push_cap_per_day: int = Field(12, ge=0, le=10000)
+    push_quiet_hours: QuietHoursText = "22:00-08:00"
+    push_mute_hours: int = Field(24, ge=1, le=24 * 30)
+
     # Scheduled jobs (config/jobs.py), in BUSINESS_TIMEZONE.
     recovery_schedule: JobSchedule = "every 1 min"
     expire_undeliverable_schedule: JobSchedule = "every 1 h"
+    release_pushes_schedule: JobSchedule = "every 1 min"
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod

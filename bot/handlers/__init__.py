@@ -1,7 +1,7 @@
 """The bot's router tree; `get_routers` is the one place that orders them."""
 
 from bot.dispatcher import Router
-from bot.handlers import boards, cards, chat, contacts, contests, fallback, rewards, tasks
+from bot.handlers import boards, cards, chat, contacts, contests, fallback, pushes, rewards, tasks
 
 
 def get_routers() -> list[Router]:
@@ -12,6 +12,7 @@ def get_routers() -> list[Router]:
         rewards.router,
         boards.router,
         contests.router,
+        pushes.router,
         cards.router,
         contacts.router,
         fallback.router,

@@ -21,6 +21,7 @@ from kernel.event_bus import EventBus
 from org.demo import demo_org
 from rewards.ledger import CoinLedger
 from rewards.models import RewardItem
+from tests.support.budget import PUSH_BUDGET_OFF
 from tests.support.embedded_redis import answers, socket_in
 from tests.support.server import free_port
 
@@ -32,7 +33,9 @@ STORE_NAMES = {store.code: store.name for store in demo_org().stores}
 def console_settings(tmp_path: Path, clean_database: str, redis_url: str) -> Settings:
     """What `make console` reads on a fresh clone: nothing set, so the demo organisation is loaded."""
     file_or_server = "" if clean_database == "sqlite://:memory:" else clean_database  # kept between runs
-    return Settings(_env_file=None, var_dir=tmp_path, database_url=file_or_server, redis_url=redis_url)
+    return Settings(
+        _env_file=None, var_dir=tmp_path, database_url=file_or_server, redis_url=redis_url, **PUSH_BUDGET_OFF
+    )
 
 
 async def run_console(settings: Settings, *lines: str, userid: str | None = None) -> list[str]:

