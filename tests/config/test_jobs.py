@@ -6,6 +6,7 @@ import pytest
 
 from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
 from bot.outbox import MESSAGE_SEND, SEND_WELCOME_MSG
+from bot.replies import Reply
 from kernel.jobs.views import SCHEDULER
 from tests.support.jobs import after_start_up_runs
 from tests.support.wecom import text_xml
@@ -82,3 +83,16 @@ async def test_a_message_past_its_maximum_age_expires_and_a_fresh_one_stays(star
     assert (await OutboxMessage.get(id=stale.id)).status == OutboxStatus.FAILED
     assert (await OutboxMessage.get(id=stale.id)).last_error == "expired: not sent within 1 day, 0:00:00"
     assert (await OutboxMessage.get(id=fresh.id)).status == OutboxStatus.PENDING
+
+
+async def test_the_release_job_sends_what_waited_for_a_guide_who_resumed(started, services, hq_headers, fake_wecom):
+    await services.pushes.mute("zhangsan")
+    await services.outbox.enqueue_message("digest:1:zhangsan", ["zhangsan"], Reply.text("早安").message_body())
+    await services.outbox.drain()
+    await services.pushes.unmute("zhangsan")
+
+    run = await run_job(started, hq_headers, "release-pushes")
+    await services.outbox.drain()
+
+    assert run["outcome"] == "released 1 held pushes as 1 messages"
+    assert [m["text"]["content"] for m in fake_wecom.messages_to("zhangsan")] == ["早安"]

@@ -24,6 +24,8 @@ def no_env_file(monkeypatch, tmp_path):
         ({"WECOM_API_BASE": "qyapi.weixin.qq.com"}, "WECOM_API_BASE: must start with http"),
         ({"INVITE_URL": "https://m.example.com/r?g={guide}&x={secret}"}, "INVITE_URL: unknown placeholder"),
         ({"INVITE_TEXT": "你好{name}"}, "INVITE_TEXT: unknown placeholder"),
+        ({"PUSH_QUIET_HOURS": "22-8"}, "PUSH_QUIET_HOURS: must be HH:MM-HH:MM"),
+        ({"PUSH_CAP_PER_HOUR": "-1"}, "PUSH_CAP_PER_HOUR: "),
         ({"RECOVERY_SCHEDULE": "hourly"}, "RECOVERY_SCHEDULE: 'hourly' is no schedule: say `09:30` (daily)"),
         ({"WECOM_SECRET": "s3cr3t-value"}, "WECOM_AGENT_ID: is required when WECOM_SECRET is set"),
         (
