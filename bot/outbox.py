@@ -7,6 +7,8 @@ rows (the welcome invite) are sent inline by `send_now`, so they never wait behi
 traffic. A row that fails for good is a dead letter (listed and retried through the HQ
 API). Whoever registered for a row's API hears once how it settled, sent or failed for
 good, by whichever path (e.g. to ask the guide to forward an invite by hand).
+Every message/send that is neither an answer nor urgent is a push, and passes the push
+budget (pushes/) on its first attempt: whoever it holds leaves the row and waits there.
 """
 
 from __future__ import annotations

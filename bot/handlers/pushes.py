@@ -7,11 +7,14 @@ from bot.replies import Reply
 from pushes.budget import PushBudget
 
 router = Router(name="pushes")
+MUTE_WORDS = ("免打扰", "mute")
 
 
-@router.text(Command("免打扰", "mute"))
-async def mute_pushes(msg: TextMessage, pushes: PushBudget) -> Reply:
-    """暂停提醒推送一天（回复「恢复」随时恢复）"""
+@router.text(Command(*MUTE_WORDS, "恢复", "unmute"))
+async def mute_or_resume_pushes(msg: TextMessage, pushes: PushBudget) -> Reply:
+    """暂停提醒推送一天；回复「恢复」随时恢复"""
+    if not msg.content.strip().casefold().startswith(MUTE_WORDS):
+        return await _resume(msg, pushes)
     until = await pushes.mute(msg.from_user)
     hours = round(pushes.policy.mute_for.total_seconds() / 3600)
     return Reply.text(
@@ -20,9 +23,7 @@ async def mute_pushes(msg: TextMessage, pushes: PushBudget) -> Reply:
     )
 
 
-@router.text(Command("恢复", "unmute"))
-async def unmute_pushes(msg: TextMessage, pushes: PushBudget) -> Reply:
-    """恢复提醒推送"""
+async def _resume(msg: TextMessage, pushes: PushBudget) -> Reply:
     was_muted = await pushes.muted_until(msg.from_user)
     waiting = await pushes.unmute(msg.from_user)
     first = "已恢复提醒推送。" if was_muted else "你没有开启免打扰，提醒推送一直开着。"

@@ -50,13 +50,14 @@ async def test_resume_says_how_many_messages_waited(services):
     assert await services.pushes.muted_until("zhangsan") is None
 
 
-async def test_resume_without_a_mute_says_pushes_were_on(services):
-    reply = await say(services, "恢复", "M1")
+@pytest.mark.parametrize("word", ["恢复", "UNMUTE"])
+async def test_resume_without_a_mute_says_pushes_were_on(services, word):
+    reply = await say(services, word, "M1")
 
     assert reply == "你没有开启免打扰，提醒推送一直开着。"
 
 
-async def test_help_lists_mute_and_resume(services):
+async def test_help_lists_mute_with_how_to_resume(services):
     reply = await say(services, "帮助", "M1")
 
-    assert "免打扰 / mute" in reply and "恢复 / unmute" in reply
+    assert "免打扰 / mute：暂停提醒推送一天；回复「恢复」随时恢复" in reply
