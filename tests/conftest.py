@@ -21,6 +21,7 @@ from kernel.clock import SystemClock
 from kernel.event_bus import EventBus
 from tests.fakes.wecom_api import FakeWeCom
 from tests.support import wecom
+from tests.support.jobs import SCHEDULED_PUSHES_OFF
 
 HQ_TOKEN = "hq-test-token"
 
@@ -103,6 +104,7 @@ def settings(clean_database: str, redis_url: str, redis: Redis, fake_wecom: Fake
         redis_url=redis_url,
         hq_api_token=HQ_TOKEN,
         demo_data=False,
+        **SCHEDULED_PUSHES_OFF,
     )
 
 

@@ -1,6 +1,6 @@
 """The package seams: domain code imports neither the composition root nor the WeCom adapter.
 
-kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/ and benchmarks/
+kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/, benchmarks/ and digests/
 import neither config/ nor bot/, and only their views.py touches aiohttp; only bot/ knows wechatpy.
 """
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"config", "kernel", "bot", "org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks"}
-DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks"]
+OURS = {"config", "kernel", "bot", "org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "digests"}
+DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "digests"]
 
 
 def imported_packages(path: Path) -> set[str]:
