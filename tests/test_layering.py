@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {"config", "kernel", "bot", "org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "digests"}
 DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "digests"]
+OURS = {"config", "kernel", "bot", *DOMAIN}
 
 
 def imported_packages(path: Path) -> set[str]:

@@ -93,9 +93,9 @@ def publish(org, clock, wired):  # noqa: F811
     return publish
 
 
-async def set_progress(task, **progress: int) -> None:
+async def set_progress(task, **units_by_guide: int) -> None:
     """Each guide's progress on the task, completed at the target (as counting would leave it)."""
-    for guide, units in progress.items():
+    for guide, units in units_by_guide.items():
         done = units >= task.target
         await TaskAssignment.filter(task_id=task.id, guide_userid=guide).update(
             progress=units, completed_at=task.published_at if done else None

@@ -18,9 +18,7 @@ async def run_every_15_min(reminders, clock, first: datetime, last: datetime) ->
         slot += EVERY_15_MIN
 
 
-async def test_a_guide_not_done_is_reminded_24_and_2_hours_before_the_end_once_each(
-    publish, reminders, notices, clock
-):
+async def test_a_guide_not_done_is_reminded_24_and_2_hours_before_the_end_once_each(publish, reminders, notices, clock):
     task = await publish()  # 1–3 May: it ends at midnight after 3 May
     await set_progress(task, zhangsan=3, lisi=10, zhaoliu=12)
 
@@ -57,7 +55,8 @@ async def test_a_task_with_its_own_hours_is_reminded_at_those_and_no_others(publ
     await run_every_15_min(reminders, clock, at(may(1), 0), at(may(4), 1))
 
     assert sorted({key.rsplit(":", 1)[0] for key in notices.sent}) == [
-        f"task-reminder:{own.id}:48h", f"task-reminder:{own.id}:6h"
+        f"task-reminder:{own.id}:48h",
+        f"task-reminder:{own.id}:6h",
     ]
     assert len(notices.sent) == 8
 
