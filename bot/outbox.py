@@ -98,10 +98,11 @@ class Outbox:
         return row
 
     async def enqueue_many(self, rows: Iterable[tuple[str, str, dict]]) -> None:
-        """Write many (key, api, payload) rows in one statement; a key already written keeps its first row.
+        """Write many (key, api, payload) rows at once; a key already written keeps its first row.
 
         What a scheduled push to every guide needs: one INSERT that skips the keys it meets
-        (the unique key, as in `enqueue`) instead of a round trip per guide.
+        (the unique key, as in `enqueue`), executed for all the rows in one batch, instead of
+        a round trip per guide.
         """
         now = self._clock.now()
         await OutboxMessage.bulk_create(
