@@ -35,6 +35,7 @@ SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
 WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
 WELCOME_CODE_LIFETIME = timedelta(seconds=20)
+MANY_PER_BATCH = 1000  # rows of an enqueue_many written per batch
 
 
 class Deferred(Exception):
@@ -101,8 +102,8 @@ class Outbox:
         """Write many (key, api, payload) rows at once; a key already written keeps its first row.
 
         What a scheduled push to every guide needs: one INSERT that skips the keys it meets
-        (the unique key, as in `enqueue`), executed for all the rows in one batch, instead of
-        a round trip per guide.
+        (the unique key, as in `enqueue`), executed for a thousand rows at a time, instead
+        of a round trip per guide.
         """
         now = self._clock.now()
         await OutboxMessage.bulk_create(
@@ -110,6 +111,7 @@ class Outbox:
                 OutboxMessage(key=key, api=api, payload=payload, not_before=now, created_at=now)
                 for key, api, payload in rows
             ],
+            batch_size=MANY_PER_BATCH,
             ignore_conflicts=True,
         )
         self.loop.wake()

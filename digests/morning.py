@@ -15,8 +15,6 @@ from leaderboards.ranking import Standing
 from leaderboards.service import Leaderboards
 from tasks.models import Task, TaskAssignment, TaskStatus
 
-BATCH = 1000  # notices written per statement
-
 
 class MorningDigests:
     """Composes and queues the digests of one morning, for every guide at once.
@@ -51,10 +49,10 @@ class MorningDigests:
     async def send(self, day: date, slot_key: str) -> int:
         """Queue the digests of `day`, each keyed by the slot and the guide; returns how many guides get one."""
         digests = await self.compose(day)
-        notices = [Notice(userid, text, f"digest:{slot_key}:{userid}") for userid, text in sorted(digests.items())]
-        for start in range(0, len(notices), BATCH):
-            await self._notices.notify_many(notices[start : start + BATCH])
-        return len(notices)
+        await self._notices.notify_many(
+            Notice(userid, text, f"digest:{slot_key}:{userid}") for userid, text in sorted(digests.items())
+        )
+        return len(digests)
 
     async def _open_task_lines(self, day: date) -> dict[str, list[str]]:
         tasks = {

@@ -11,7 +11,6 @@ from kernel.clock import Clock
 from tasks.models import Task, TaskAssignment, TaskStatus
 from tasks.rules import ends_at, reminder_hours
 
-BATCH = 1000
 GRACE = timedelta(minutes=30)  # the job's grace too: with runs every 15 min, each moment falls in two runs' windows
 
 
@@ -70,7 +69,6 @@ class TaskReminders:
                        f"task-reminder:{task.id}:{reminder.hours}h:{userid}")
                 for userid, progress in behind
             ]  # fmt: skip
-            for start in range(0, len(notices), BATCH):
-                await self._notices.notify_many(notices[start : start + BATCH])
+            await self._notices.notify_many(notices)
             sent += len(notices)
         return sent

@@ -25,8 +25,6 @@ from digests.ports import Notice, NoticeSender
 from digests.wording import evening_section, evening_text
 from kernel.clock import Clock
 
-BATCH = 1000
-
 
 class NotAllSettled(Exception):
     """Some contest day could not be settled yet; the ones that could are settled."""
@@ -69,8 +67,7 @@ class DailyResults:
             Notice(userid, evening_text(as_of, lines), f"pk-evening:{slot_key}:{userid}")
             for userid, lines in sorted(sections.items())
         ]
-        for start in range(0, len(notices), BATCH):
-            await self._notices.notify_many(notices[start : start + BATCH])
+        await self._notices.notify_many(notices)
         return len(notices)
 
     async def settle(self, day: date) -> Settled:

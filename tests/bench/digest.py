@@ -18,26 +18,23 @@ import argparse
 import asyncio
 import math
 import random
-import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
 from bot.models import OutboxMessage
 from bot.outbox import MAX_USERS_PER_SEND
-from config.app import create_app
 from config.services import SERVICES, Services
 from kernel.jobs.views import SCHEDULER
 from tasks.models import TaskAssignment
 from tasks.schemas import SaleIn
+from tests.bench.shipped import shipped_app
 from tests.bench.tasks import big_org
 from tests.fakes.wecom_api import FakeWeCom
-from tests.support import wecom
 from tests.support.jobs import SCHEDULED_PUSHES_OFF
 from tests.support.tasks import task_in, today
 
@@ -139,19 +136,8 @@ async def digest_to_everyone(client: TestClient, fake: FakeWeCom, guides: int, s
 
 
 async def run(guides: int, sellers: int) -> None:
-    fake = FakeWeCom(wecom.CORP_ID, wecom.SECRET)
-    async with TestServer(fake.app()) as fake_server:
-        fake.base_url = str(fake_server.make_url("")).rstrip("/")
-        with tempfile.TemporaryDirectory() as var_dir:
-            settings = wecom.app_settings(
-                fake.base_url,
-                var_dir=Path(var_dir),
-                database_url="",  # what `guidebot serve` uses: SQLite under var_dir, the shipped pragmas
-                demo_data=False,
-                **SCHEDULED_PUSHES_OFF,  # the benchmark triggers the digest itself
-            )
-            async with TestClient(TestServer(create_app(settings))) as client:
-                await digest_to_everyone(client, fake, guides, sellers)
+    async with shipped_app(**SCHEDULED_PUSHES_OFF) as (client, fake):  # the benchmark triggers the digest itself
+        await digest_to_everyone(client, fake, guides, sellers)
 
 
 def main() -> None:

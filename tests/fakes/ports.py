@@ -64,10 +64,8 @@ class FakeNoticeSender:
 
     sent: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (guide, text)
     crash_after: int | None = None
-    calls: int = 0
 
     async def notify_many(self, notices: Iterable[Notice]) -> None:
-        self.calls += 1
         for notice in notices:
             if self.crash_after is not None and len(self.sent) >= self.crash_after:
                 self.crash_after = None
