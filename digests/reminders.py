@@ -17,8 +17,7 @@ GRACE = timedelta(minutes=30)  # the job's grace too: with runs every 15 min, ea
 @dataclass(frozen=True)
 class Reminder:
     task: Task
-    hours: int
-    at: datetime  # the moment: `hours` before the task ends
+    hours: int  # before the task ends
 
 
 class TaskReminders:
@@ -30,7 +29,7 @@ class TaskReminders:
     makes the overlap send nothing twice. A reminder whose moment is past by more than the
     grace when the run happens is not sent late: a "2 小时截止" read an hour before the
     end, or after it, would mislead. Nor is one sent whose moment came before the task was
-    published or began: the guide has just had the task's card.
+    published or began (a task shorter than the reminder): the guide has just had its card.
     """
 
     def __init__(self, notices: NoticeSender, clock: Clock, *, grace: timedelta = GRACE) -> None:
@@ -51,7 +50,7 @@ class TaskReminders:
             for hours in reminder_hours(task):
                 at = end - timedelta(hours=hours)
                 if earliest < at <= slot_at and at >= began:
-                    due.append(Reminder(task, hours, at))
+                    due.append(Reminder(task, hours))
         return due
 
     async def send(self, slot_at: datetime) -> int:
