@@ -1,13 +1,16 @@
 """Task cards and short pushes as WeCom messages, through the outbox.
 
 WeComTaskCards satisfies tasks.ports.TaskCardSender; OutboxNotifier satisfies
-rewards.ports.GuideNotifier and benchmarks.ports.GuideBroadcaster. Button keys carry the task id: `done:42`, `progress:42`, `go:42`.
+rewards.ports.GuideNotifier, benchmarks.ports.GuideBroadcaster and digests.ports.NoticeSender. Button keys carry the task id: `done:42`, `progress:42`, `go:42`.
 """
 
 from __future__ import annotations
 
-from bot.outbox import MAX_USERS_PER_SEND, Outbox
+from collections.abc import Iterable
+
+from bot.outbox import MAX_USERS_PER_SEND, MESSAGE_SEND, Outbox
 from bot.replies import Reply
+from digests.ports import Notice
 from tasks.kinds import kind_of, metric_of
 from tasks.models import Task
 from tasks.rules import format_units
@@ -26,6 +29,12 @@ class OutboxNotifier:
     async def broadcast(self, userids: list[str], text: str, key: str) -> None:
         """One message/send per 1000 guides rather than one per guide."""
         await self._outbox.enqueue_message(key, userids, Reply.text(text).message_body())
+
+    async def notify_many(self, notices: Iterable[Notice]) -> None:
+        """A text to each guide, all written at once: one message/send per guide, since each reads differently."""
+        await self._outbox.enqueue_many(
+            (n.key, MESSAGE_SEND, {"touser": [n.userid], "body": Reply.text(n.text).message_body()}) for n in notices
+        )
 
 
 class WeComTaskCards:

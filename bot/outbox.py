@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -39,6 +39,7 @@ SEND_WELCOME_MSG = "externalcontact/send_welcome_msg"
 MAX_USERS_PER_SEND = 1000
 WELCOME_RETRY_BASE = timedelta(seconds=1)  # a welcome_code lives 20 s: retries at 1, 2, 4, 8 s still fit
 WELCOME_CODE_LIFETIME = timedelta(seconds=20)
+MANY_PER_BATCH = 1000  # rows of an enqueue_many written per batch
 
 
 class Held(Exception):
@@ -106,6 +107,24 @@ class Outbox:
             return await OutboxMessage.get(key=key)
         self.loop.wake()
         return row
+
+    async def enqueue_many(self, rows: Iterable[tuple[str, str, dict]]) -> None:
+        """Write many (key, api, payload) rows at once; a key already written keeps its first row.
+
+        What a scheduled push to every guide needs: one INSERT that skips the keys it meets
+        (the unique key, as in `enqueue`), executed for a thousand rows at a time, instead
+        of a round trip per guide.
+        """
+        now = self._clock.now()
+        await OutboxMessage.bulk_create(
+            [
+                OutboxMessage(key=key, api=api, payload=payload, not_before=now, created_at=now)
+                for key, api, payload in rows
+            ],
+            batch_size=MANY_PER_BATCH,
+            ignore_conflicts=True,
+        )
+        self.loop.wake()
 
     async def enqueue_message(
         self, key: str, touser: list[str], body: dict, *, answer: bool = False, urgent: bool = False

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from config.services import Services
 from config.settings import Settings
+from digests.reminders import GRACE as REMINDER_GRACE
 from kernel.jobs import Job, Slot
 from kernel.jobs.runs import JobRuns
 from kernel.jobs.scheduler import Scheduler
@@ -87,3 +88,30 @@ async def release_pushes(services: Services, slot: Slot) -> str:
     """Send the pushes the budget held (quiet hours, caps, 免打扰) once they may go, merged into one message per guide."""
     released = await services.pushes.release_due(services.outbox)
     return f"released {released.pushes} held pushes as {released.messages} messages"
+
+
+@job("morning-digest", schedule=lambda settings: settings.morning_digest_schedule, grace=timedelta(hours=2))
+async def send_morning_digests(services: Services, slot: Slot) -> str:
+    """Send each guide with an open task today one digest: progress, yesterday's rank, their PK."""
+    day = services.clock.business_day(slot.at)
+    return f"queued {await services.digests.send(day, slot.key)} digests for {day}"
+
+
+@job("task-reminders", schedule=lambda settings: settings.task_reminders_schedule, grace=REMINDER_GRACE)
+async def send_task_reminders(services: Services, slot: Slot) -> str:
+    """Remind the guides who have not completed a task, 24 h and 2 h (or the task's hours) before it ends."""
+    return f"queued {await services.reminders.send(slot.at)} reminders"
+
+
+@job("evening-results", schedule=lambda settings: settings.evening_results_schedule, grace=timedelta(minutes=30))
+async def send_evening_results(services: Services, slot: Slot) -> str:
+    """Tell each PK player their team's standing so far today (provisional until the day is settled at 00:05)."""
+    return f"queued {await services.results.send_standings_so_far(slot.at, slot.key)} PK standings"
+
+
+@job("daily-settlement", schedule=lambda settings: settings.daily_settlement_schedule, grace=timedelta(hours=20))
+async def settle_yesterday(services: Services, slot: Slot) -> str:
+    """Settle yesterday's PK days and choose yesterday's benchmark guides, once the day has ended (see digests.results)."""
+    day = services.clock.business_day(slot.at) - timedelta(days=1)
+    settled = await services.results.settle(day)
+    return f"settled {settled.contests} contests and named {settled.benchmark_picks} benchmark guides for {day}"

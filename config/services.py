@@ -32,6 +32,9 @@ from contests.cheers import Cheers
 from contests.corrections import ContestCorrections
 from contests.settlement import ContestSettlement
 from contests.standings import ContestStandings
+from digests.morning import MorningDigests
+from digests.reminders import TaskReminders
+from digests.results import DailyResults
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
@@ -90,6 +93,9 @@ class Services:
     bus: EventBus
     page_links: PageLinks
     pushes: PushBudget
+    digests: MorningDigests
+    reminders: TaskReminders
+    results: DailyResults
 
 
 SERVICES = web.AppKey("services", Services)
@@ -113,7 +119,14 @@ def build_push_budget(settings: Settings, redis: Redis, clock: Clock) -> PushBud
     return PushBudget(redis, policy, clock)
 
 
-def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSession, metrics: BotMetrics) -> Services:
+def build_services(
+    settings: Settings,
+    redis: Redis,
+    session: aiohttp.ClientSession,
+    metrics: BotMetrics,
+    clock: Clock | None = None,
+) -> Services:
+    """The services over open resources; `clock` defaults to the system's (a test moves its own through days)."""
     client = None
     if settings.sending_enabled:
         client = WeComClient(
@@ -125,7 +138,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
             agent_id=settings.wecom_agent_id or 0,
             on_call=metrics.count_wecom_call,
         )
-    clock = SystemClock(ZoneInfo(settings.business_timezone))
+    clock = clock or SystemClock(ZoneInfo(settings.business_timezone))
     bus = EventBus(clock, on_dead_letter=lambda name: metrics.event_dead_letters.labels(event=name).inc())
     org = OrgService()
     fans = FanService(bus, WeComContactDirectory(client), retention=timedelta(days=settings.fan_retention_days))
@@ -224,4 +237,7 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         crypto=crypto,
         page_links=page_links,
         pushes=pushes,
+        digests=MorningDigests(notifier, leaderboards, contests, contest_standings),
+        reminders=TaskReminders(notifier, clock),
+        results=DailyResults(notifier, contests, contest_standings, settlement, benchmarks, clock),
     )

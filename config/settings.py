@@ -97,6 +97,10 @@ class Settings(BaseSettings):
     recovery_schedule: JobSchedule = "every 1 min"
     expire_undeliverable_schedule: JobSchedule = "every 1 h"
     release_pushes_schedule: JobSchedule = "every 1 min"
+    morning_digest_schedule: JobSchedule = "09:30"
+    task_reminders_schedule: JobSchedule = "every 15 min"
+    evening_results_schedule: JobSchedule = "21:30"
+    daily_settlement_schedule: JobSchedule = "00:05"
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod

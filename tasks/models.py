@@ -38,6 +38,7 @@ class Task(Model):
     bonus_per_unit = fields.IntField(default=0)
     bonus_cap = fields.IntField(null=True)
     count_self_reported = fields.BooleanField(default=False)
+    reminder_hours = fields.JSONField(null=True)  # hours before the end to remind; null: the default (24, 2)
     status = fields.CharEnumField(TaskStatus, max_length=16, default=TaskStatus.DRAFT)
     created_at = fields.DatetimeField()
     published_at = fields.DatetimeField(null=True)

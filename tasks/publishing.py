@@ -120,4 +120,5 @@ def _task_fields(data: TaskIn) -> dict:
         "bonus_per_unit": data.bonus_per_unit,
         "bonus_cap": data.bonus_cap,
         "count_self_reported": data.count_self_reported,
+        "reminder_hours": data.reminder_hours,
     }

@@ -7,7 +7,7 @@ from collections import defaultdict
 from org.service import OrgService
 from tasks.errors import Invalid, TaskNotFound
 from tasks.models import Task, TaskAssignment
-from tasks.rules import completion_rate, display_units
+from tasks.rules import completion_rate, display_units, reminder_hours
 from tasks.schemas import GuideProgressOut, RollupOut, TaskOut
 
 
@@ -39,6 +39,7 @@ class TaskReports:
             end_date=task.end_date,
             target=display_units(task.metric, task.target),
             reward_coins=task.reward_coins,
+            reminder_hours=list(reminder_hours(task)),
             assigned=assigned,
             completed=completed,
             completion_rate=completion_rate(completed, assigned),

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 
 from tasks.kinds import METRICS, kind_of, metric_of
 from tasks.models import Task, TaskAssignment
 
 FEN_PER_YUAN = 100
+DEFAULT_REMINDER_HOURS = (24, 2)
+MAX_REMINDER_HOURS = 30 * 24
 
 
 def in_window(task: Task, day: date) -> bool:
     return task.start_date <= day <= task.end_date
+
+
+def ends_at(task: Task, timezone: tzinfo) -> datetime:
+    """The instant a task closes: the end of its last business day, when counting stops."""
+    return datetime.combine(task.end_date + timedelta(days=1), time(), tzinfo=timezone)
+
+
+def reminder_hours(task: Task) -> tuple[int, ...]:
+    """Hours before the end at which guides who have not completed the task are reminded, earliest first."""
+    hours = DEFAULT_REMINDER_HOURS if task.reminder_hours is None else task.reminder_hours
+    return tuple(sorted(hours, reverse=True))
+
+
+def gap(task: Task, progress: int) -> str:
+    """What is still missing to the target: `7 位粉丝`, `¥700`."""
+    missing = max(task.target - progress, 0)
+    if metric_of(task).money:
+        return format_yuan(missing)
+    return f"{missing} {metric_of(task).bonus_unit}"
 
 
 def entitlement(task: Task, progress: int) -> int:

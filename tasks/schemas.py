@@ -14,7 +14,7 @@ from pydantic_core import PydanticCustomError
 from org.schemas import Code, Day, Input, Instant, Int, NonBlank, Text, UserId, in_range, json_integer
 from tasks.kinds import KINDS, METRICS, TaskKind, TaskMetric
 from tasks.models import SaleReview, TaskStatus
-from tasks.rules import FEN_PER_YUAN
+from tasks.rules import FEN_PER_YUAN, MAX_REMINDER_HOURS
 
 Url = Annotated[
     str,
@@ -107,9 +107,19 @@ class TaskIn(Input):
     bonus_per_unit: Int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
     bonus_cap: Annotated[int, Field(ge=0, le=10_000_000), BeforeValidator(json_integer)] | None = None
     count_self_reported: bool = Field(False, description="sales_target: count guides' own chat reports")
+    reminder_hours: list[Int] | None = Field(
+        None,
+        max_length=5,
+        description="hours before the task ends to remind the guides who have not completed it; null: 24 and 2; []: none",
+    )
 
     @classmethod
     def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        hours = values.get("reminder_hours") or []
+        if any(not 1 <= h <= MAX_REMINDER_HOURS for h in hours):
+            yield "reminder_hours", f"each must be 1 to {MAX_REMINDER_HOURS} (hours before the end)"
+        elif len(set(hours)) != len(hours):
+            yield "reminder_hours", "names an hour twice"
         spec, target = KINDS.get(values.get("kind", "")), values.get("target")
         metric = values.get("metric") or (spec.default_metric.name if spec else None)
         if spec and metric and spec.metric(metric) is None:
@@ -149,6 +159,7 @@ class TaskOut(BaseModel):
     end_date: date
     target: Quantity
     reward_coins: int
+    reminder_hours: list[int] = Field(description="when its reminders go, in hours before the end")
     assigned: int = 0
     completed: int = 0
     completion_rate: float = 0.0

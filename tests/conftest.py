@@ -22,6 +22,7 @@ from kernel.event_bus import EventBus
 from tests.fakes.wecom_api import FakeWeCom
 from tests.support import wecom
 from tests.support.budget import PUSH_BUDGET_OFF
+from tests.support.jobs import SCHEDULED_PUSHES_OFF
 
 HQ_TOKEN = "hq-test-token"
 
@@ -105,6 +106,7 @@ def settings(clean_database: str, redis_url: str, redis: Redis, fake_wecom: Fake
         hq_api_token=HQ_TOKEN,
         demo_data=False,
         **PUSH_BUDGET_OFF,
+        **SCHEDULED_PUSHES_OFF,
     )
 
 

@@ -1,6 +1,6 @@
 """The package seams: domain code imports neither the composition root nor the WeCom adapter.
 
-kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/, benchmarks/ and pushes/
+kernel/ imports no package of ours; org/, fans/, tasks/, rewards/, leaderboards/, contests/, benchmarks/, pushes/ and digests/
 import neither config/ nor bot/, and only their views.py touches aiohttp; only bot/ knows wechatpy.
 """
 
@@ -10,20 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-OURS = {
-    "config",
-    "kernel",
-    "bot",
-    "org",
-    "fans",
-    "tasks",
-    "rewards",
-    "leaderboards",
-    "contests",
-    "benchmarks",
-    "pushes",
-}
-DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "pushes"]
+DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "pushes", "digests"]
+OURS = {"config", "kernel", "bot", *DOMAIN}
 
 
 def imported_packages(path: Path) -> set[str]:

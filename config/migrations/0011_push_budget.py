@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('guidebot', '0008_job_runs')]
+    dependencies = [('guidebot', '0010_task_reminders')]
 
     initial = False
 

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from config.app import create_app
 from config.services import SERVICES
 from org.schemas import OrgImport
 from tasks.models import TaskAssignment
+from tests.bench.shipped import shipped_app
 from tests.fakes.wecom_api import FakeWeCom
-from tests.support import wecom
 from tests.support.tasks import task_in, today
 from tests.support.wecom import contact_xml, signed_callback
 
@@ -110,19 +107,9 @@ async def friends_to_coins(client: TestClient, friends: int) -> None:
 
 
 async def run(guides: int, friends: int) -> None:
-    fake = FakeWeCom(wecom.CORP_ID, wecom.SECRET, accept_unissued_codes=True)
-    async with TestServer(fake.app()) as fake_server:
-        fake.base_url = str(fake_server.make_url("")).rstrip("/")
-        with tempfile.TemporaryDirectory() as var_dir:
-            settings = wecom.app_settings(
-                fake.base_url,
-                var_dir=Path(var_dir),
-                database_url="",  # what `guidebot serve` uses: SQLite under var_dir, the shipped pragmas
-                demo_data=False,
-            )
-            async with TestClient(TestServer(create_app(settings))) as client:
-                await publish_to_everyone(client, fake, guides)
-                await friends_to_coins(client, friends)
+    async with shipped_app() as (client, fake):
+        await publish_to_everyone(client, fake, guides)
+        await friends_to_coins(client, friends)
 
 
 def main() -> None:

@@ -53,6 +53,21 @@ async def test_enqueueing_the_same_key_twice_sends_once(outbox, fake_wecom):
     assert await OutboxMessage.filter(status=OutboxStatus.SENT).count() == 1
 
 
+async def test_many_rows_written_at_once_keep_the_first_row_of_each_key_and_send_once(outbox, fake_wecom):
+    def digest(guide: str, text: str) -> tuple[str, str, dict]:
+        return f"digest:{guide}", MESSAGE_SEND, {"touser": [guide], "body": Reply.text(text).message_body()}
+
+    await outbox.enqueue_message("digest:lisi", ["lisi"], Reply.text("先到").message_body())
+    await outbox.enqueue_many([digest("zhangsan", "早安 张三"), digest("lisi", "早安 李四")])
+    await outbox.enqueue_many([digest("zhangsan", "又一遍"), digest("wangwu", "早安 王五")])
+    await outbox.drain()
+
+    assert [m["text"]["content"] for m in fake_wecom.messages_to("zhangsan")] == ["早安 张三"]
+    assert [m["text"]["content"] for m in fake_wecom.messages_to("lisi")] == ["先到"]
+    assert [m["text"]["content"] for m in fake_wecom.messages_to("wangwu")] == ["早安 王五"]
+    assert await OutboxMessage.filter(status=OutboxStatus.SENT).count() == 3
+
+
 async def test_a_message_to_2500_guides_goes_out_in_three_calls_of_at_most_1000(outbox, fake_wecom):
     guides = [f"guide{n:04d}" for n in range(2500)]
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from digests.ports import Notice
 from tasks.models import Task
 
 
@@ -46,3 +48,32 @@ class FakeBroadcaster:
 
     async def broadcast(self, userids: list[str], text: str, key: str) -> None:
         self.sent.setdefault(key, (list(userids), text))
+
+
+class SenderCrashed(Exception):
+    """What FakeNoticeSender raises to stand for a process killed half-way through queueing."""
+
+
+@dataclass
+class FakeNoticeSender:
+    """digests.ports.NoticeSender: one message per key, as the outbox's unique key sends it.
+
+    `crash_after`: queue that many notices in all, then raise SenderCrashed (once), as a run
+    killed half-way would leave them.
+    """
+
+    sent: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (guide, text)
+    crash_after: int | None = None
+
+    async def notify_many(self, notices: Iterable[Notice]) -> None:
+        for notice in notices:
+            if self.crash_after is not None and len(self.sent) >= self.crash_after:
+                self.crash_after = None
+                raise SenderCrashed(f"killed after {len(self.sent)} notices")
+            self.sent.setdefault(notice.key, (notice.userid, notice.text))
+
+    def texts_to(self, userid: str) -> list[str]:
+        return [text for guide, text in self.sent.values() if guide == userid]
+
+    def guides(self) -> list[str]:
+        return sorted(guide for guide, _ in self.sent.values())

@@ -29,6 +29,7 @@ class Call:
     params: dict
     json: dict | None
     at: float
+    errcode: int | None = None  # what the fake answered (None: an HTTP error, or no answer yet)
 
 
 @dataclass
@@ -89,7 +90,8 @@ class FakeWeCom:
     async def _dispatch(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
         body = await request.json() if request.method == "POST" else None
-        self.calls.append(Call(path, dict(request.query), body, self.clock()))
+        call = Call(path, dict(request.query), body, self.clock())
+        self.calls.append(call)
         if path in self.delays:
             await asyncio.sleep(self.delays[path])
         handler = self._handlers().get(path)
@@ -98,13 +100,17 @@ class FakeWeCom:
             return web.json_response({"errcode": 404, "errmsg": f"fake has no {path}"}, status=404)
         if path != "gettoken":
             if (failure := self._token_failure(request.query.get("access_token", ""))) is not None:
+                call.errcode = failure["errcode"]
                 return web.json_response(failure)
         if self._failures[path]:
             status, errcode = self._failures[path].popleft()
             if status != 200:
                 return web.Response(status=status, text="bad gateway")
+            call.errcode = errcode
             return web.json_response({"errcode": errcode, "errmsg": f"injected {errcode}"})
-        return web.json_response(handler(request.query, body))
+        answer = handler(request.query, body)
+        call.errcode = answer["errcode"]
+        return web.json_response(answer)
 
     def _handlers(self):
         return {

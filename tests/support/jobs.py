@@ -5,12 +5,22 @@ import asyncio
 from kernel.jobs.views import SCHEDULER
 from kernel.models import JobRun
 
+# Slots 114 years apart from 2000: a job so timed runs only when a test triggers it.
+NEVER = "every 999999 h"
+# The pushes on a business-day clock stay out of app tests unless asked for, so that what a test
+# sees does not depend on the hour it runs at (a reminder, a 00:05 settlement of "yesterday").
+SCHEDULED_PUSHES_OFF = {
+    f"{name}_schedule": NEVER for name in ("morning_digest", "task_reminders", "evening_results", "daily_settlement")
+}
+
 
 async def after_start_up_runs(client) -> None:
-    """Wait for the runs the app's start-up began (every job's current slot) to finish, then stop its passes."""
+    """Wait for the runs the app's start-up began (each job's current slot within its grace) to finish, then stop its passes."""
     scheduler = client.app[SCHEDULER]
+    now = scheduler.clock.now()
+    due = [job for job in scheduler.jobs if now - job.schedule.latest(now) <= job.grace]
     for _ in range(100):
-        if await JobRun.filter(status="done").count() == len(scheduler.jobs):
+        if await JobRun.filter(status="done").count() == len(due):
             break
         await asyncio.sleep(0.05)
     else:

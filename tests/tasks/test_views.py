@@ -51,6 +51,26 @@ async def test_an_invalid_task_answers_422_naming_the_field(client, hq_headers, 
     assert field in {f["field"] for f in (await response.json())["error"]["fields"]}
 
 
+@pytest.mark.parametrize(
+    "hours",
+    [[0], [721], [24, 24], ["2"], [2.5], [48, 24, 12, 6, 2, 1], 24],
+    ids=["zero", "past-30-days", "twice", "string", "fraction", "six", "not-a-list"],
+)
+async def test_bad_reminder_hours_answer_422_naming_them(client, hq_headers, org, hours):
+    response = await client.post("/api/v1/tasks", json={**body(), "reminder_hours": hours}, headers=hq_headers)
+
+    assert response.status == 422
+    assert any(f["field"].startswith("reminder_hours") for f in (await response.json())["error"]["fields"])
+
+
+async def test_a_task_reminds_at_24_and_2_hours_unless_it_names_its_own_hours(client, hq_headers, org):
+    default = await create(client, hq_headers)
+    own = await create(client, hq_headers, reminder_hours=[6, 48])
+    silent = await create(client, hq_headers, reminder_hours=[])
+
+    assert [task["reminder_hours"] for task in (default, own, silent)] == [[24, 2], [48, 6], []]
+
+
 async def test_publishing_pushes_one_template_card_to_the_audience(client, hq_headers, org, services, fake_wecom):
     task = await create(client, hq_headers)
 

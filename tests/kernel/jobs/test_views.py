@@ -23,7 +23,10 @@ async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(clien
     jobs = {job["name"]: job for job in await response.json()}
     recovery = jobs["recovery"]
     assert response.status == 200
-    assert sorted(jobs) == ["expire-undeliverable", "recovery"]
+    assert sorted(jobs) == [
+        "daily-settlement", "evening-results", "expire-undeliverable", "morning-digest", "recovery", "release-pushes",
+        "task-reminders",
+    ]  # fmt: skip
     assert (recovery["schedule"], recovery["timezone"], recovery["grace_seconds"]) == (
         "every 1 min",
         "Asia/Shanghai",
