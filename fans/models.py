@@ -36,9 +36,9 @@ class Fan(Model):
     guide_userid = fields.CharField(max_length=64, db_index=True)
     customer = fields.ForeignKeyField("guidebot.Customer", related_name="fans", on_delete=fields.RESTRICT)
     state = fields.CharField(max_length=64, default="")
-    added_at = fields.DatetimeField()
+    added_at = fields.DatetimeField(db_index=True)  # the fan reports count a period's adds
     verdict = fields.CharEnumField(FanVerdict, max_length=16)
-    lost_at = fields.DatetimeField(null=True)
+    lost_at = fields.DatetimeField(null=True, db_index=True)
     loss_source = fields.CharEnumField(LossSource, max_length=32, null=True)
 
     class Meta:

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+from org.models import Role
+
 # Input strings, shared by every HQ API schema. None holds a NUL character.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 NonBlank = Annotated[str, Field(min_length=1, pattern=r"^[^\x00]*[^\x00 \t\r\n][^\x00]*$")]
@@ -91,6 +93,9 @@ class StoreIn(_Row):
     code: Code
     name: Name
     branch: Code = Field(description="branch code")
+    fan_target_per_guide_daily: Int | None = Field(
+        None, ge=0, le=1000, description="拉新目标: new fans per guide per day here; unset: FAN_TARGET_PER_GUIDE_DAILY"
+    )
 
 
 class GuideIn(_Row):
@@ -105,6 +110,29 @@ class TeamIn(_Row):
     members: list[UserId] = Field(default_factory=list, description="guide UserIDs: the team's whole membership")
 
 
+class RoleIn(_Row):
+    """店长 of a store (store_manager with `store`) or 分公司负责人 of a branch (branch_lead with `branch`)."""
+
+    userid: UserId = Field(description="a guide's UserID")
+    role: Role
+    store: Code | None = Field(None, description="store code, for a store_manager")
+    branch: Code | None = Field(None, description="branch code, for a branch_lead")
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        role, store, branch = values.get("role"), values.get("store"), values.get("branch")
+        if role == Role.STORE_MANAGER:
+            if store is None:
+                yield "store", "店长（store_manager）须填写门店代码"
+            if branch is not None:
+                yield "branch", "店长（store_manager）只填门店代码，不填分公司"
+        if role == Role.BRANCH_LEAD:
+            if branch is None:
+                yield "branch", "分公司负责人（branch_lead）须填写分公司代码"
+            if store is not None:
+                yield "store", "分公司负责人（branch_lead）只填分公司代码，不填门店"
+
+
 class OrgImport(_Row):
     """Regions, branches, stores, guides and teams; rows are matched by code / UserID and upserted."""
 
@@ -113,6 +141,9 @@ class OrgImport(_Row):
     stores: list[StoreIn] = Field(default_factory=list)
     guides: list[GuideIn] = Field(default_factory=list)
     teams: list[TeamIn] = Field(default_factory=list)
+    roles: list[RoleIn] | None = Field(
+        None, description="店长 and 分公司负责人: the whole list, replacing every role held; absent: roles unchanged"
+    )
 
 
 class KindReport(BaseModel):
@@ -129,6 +160,8 @@ class ImportReport(BaseModel):
     teams: KindReport = Field(default_factory=KindReport)
     team_members_added: int = 0
     team_members_removed: int = 0
+    roles_added: int = 0
+    roles_removed: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -137,6 +170,7 @@ class ImportReport(BaseModel):
             for r in [getattr(self, kind)]
         ]
         parts.append(f"team members: {self.team_members_added} added, {self.team_members_removed} removed")
+        parts.append(f"roles: {self.roles_added} added, {self.roles_removed} removed")
         return "\n".join(parts)
 
 
