@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from config.services import Services
 from config.settings import Settings
+from fans.schemas import ReportPeriod
 from kernel.jobs import Job, Slot
 from kernel.jobs.runs import JobRuns
 from kernel.jobs.scheduler import Scheduler
@@ -80,3 +81,21 @@ async def expire_undeliverable(services: Services, slot: Slot) -> str:
     """Make outbox rows that can no longer be sent dead letters: welcome codes past 20 s, anything past its max age."""
     max_age = timedelta(hours=services.settings.outbox_max_age_hours)
     return f"expired {await services.outbox.expire_undeliverable(max_age=max_age)} outbox rows"
+
+
+@job("fan-report-daily", schedule=lambda settings: settings.fan_report_daily_schedule, grace=timedelta(hours=6))
+async def push_daily_fan_report(services: Services, slot: Slot) -> str:
+    """Send yesterday's fan figures (拉新日报) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.DAY, slot)
+
+
+@job("fan-report-weekly", schedule=lambda settings: settings.fan_report_weekly_schedule, grace=timedelta(days=1))
+async def push_weekly_fan_report(services: Services, slot: Slot) -> str:
+    """Send last week's fan figures (拉新周报, Monday to Sunday) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.WEEK, slot)
+
+
+@job("fan-report-monthly", schedule=lambda settings: settings.fan_report_monthly_schedule, grace=timedelta(days=3))
+async def push_monthly_fan_report(services: Services, slot: Slot) -> str:
+    """Send last month's fan figures (拉新月报) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.MONTH, slot)

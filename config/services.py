@@ -32,6 +32,8 @@ from contests.cheers import Cheers
 from contests.corrections import ContestCorrections
 from contests.settlement import ContestSettlement
 from contests.standings import ContestStandings
+from fans.report_pushes import FanReportPushes
+from fans.reports import FanReports
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
@@ -87,6 +89,8 @@ class Services:
     clock: Clock
     bus: EventBus
     page_links: PageLinks
+    fan_reports: FanReports
+    fan_report_pushes: FanReportPushes
 
 
 SERVICES = web.AppKey("services", Services)
@@ -135,6 +139,9 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
     corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
     cheers = Cheers(contests, redis, clock)
     benchmarks = BenchmarkSelection(settings.benchmark_titles, ledger, notifier, notifier, bus, clock)
+    fan_reports = FanReports(
+        clock, target_per_guide_daily=settings.fan_target_per_guide_daily, warn_share=settings.fan_report_warn_share
+    )
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -205,4 +212,6 @@ def build_services(settings: Settings, redis: Redis, session: aiohttp.ClientSess
         bus=bus,
         crypto=crypto,
         page_links=page_links,
+        fan_reports=fan_reports,
+        fan_report_pushes=FanReportPushes(fan_reports, notifier, clock),
     )

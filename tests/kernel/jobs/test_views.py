@@ -23,7 +23,13 @@ async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(clien
     jobs = {job["name"]: job for job in await response.json()}
     recovery = jobs["recovery"]
     assert response.status == 200
-    assert sorted(jobs) == ["expire-undeliverable", "recovery"]
+    assert sorted(jobs) == [
+        "expire-undeliverable",
+        "fan-report-daily",
+        "fan-report-monthly",
+        "fan-report-weekly",
+        "recovery",
+    ]
     assert (recovery["schedule"], recovery["timezone"], recovery["grace_seconds"]) == (
         "every 1 min",
         "Asia/Shanghai",
