@@ -36,13 +36,14 @@ class Fan(Model):
     guide_userid = fields.CharField(max_length=64, db_index=True)
     customer = fields.ForeignKeyField("guidebot.Customer", related_name="fans", on_delete=fields.RESTRICT)
     state = fields.CharField(max_length=64, default="")
-    added_at = fields.DatetimeField(db_index=True)  # the fan reports count a period's adds
+    added_at = fields.DatetimeField()
     verdict = fields.CharEnumField(FanVerdict, max_length=16)
-    lost_at = fields.DatetimeField(null=True, db_index=True)
+    lost_at = fields.DatetimeField(null=True)
     loss_source = fields.CharEnumField(LossSource, max_length=32, null=True)
 
     class Meta:
-        indexes = (("guide_userid", "added_at"),)
+        # the fan reports count a period's adds and losses
+        indexes = (("guide_userid", "added_at"), ("added_at",), ("lost_at",))
 
     @property
     def counts_as_new(self) -> bool:

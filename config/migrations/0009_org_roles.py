@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from org.models import Role
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     dependencies = [('guidebot', '0008_job_runs')]
@@ -22,15 +23,13 @@ class Migration(migrations.Migration):
             options={'table': 'orgrole', 'app': 'guidebot', 'pk_attr': 'id', 'table_description': 'Who manages which store or leads which branch. One person may hold several, and HQ roles may follow.'},
             bases=['Model'],
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Fan',
-            name='added_at',
-            field=fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=False),
+            index=Index(fields=['added_at']),
         ),
-        ops.AlterField(
+        ops.AddIndex(
             model_name='Fan',
-            name='lost_at',
-            field=fields.DatetimeField(null=True, db_index=True, auto_now=False, auto_now_add=False),
+            index=Index(fields=['lost_at']),
         ),
         ops.AddField(
             model_name='Store',
