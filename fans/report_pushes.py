@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from fans.ports import ReportNotifier
 from fans.report_text import branch_text, store_text
-from fans.reports import FanReports, Span
-from fans.schemas import FanReportLine, ReportPeriod
+from fans.reports import FanReports, Span, by_branch
+from fans.schemas import ReportPeriod
 from kernel.clock import Clock
 from kernel.jobs import Slot
 from org.models import OrgRole, Role
@@ -29,12 +29,13 @@ class FanReportPushes:
         figures = await self._reports.figures(span)
         stores = {line.code: line for line in figures.stores}
         branches = {line.code: line for line in figures.branches}
-        branch_stores: dict[str, list[FanReportLine]] = defaultdict(list)
-        for line in figures.stores:
-            branch_stores[line.branch or ""].append(line)
+        branch_stores = by_branch(figures.stores)
         texts: dict[str, list[str]] = defaultdict(list)
-        roles = await OrgRole.all().order_by("userid", "-role", "id").values_list("userid", "role", "store__code",
-                                                                                    "branch__code")  # fmt: skip
+        roles = (
+            await OrgRole.all()
+            .order_by("userid", "-role", "id")
+            .values_list("userid", "role", "store__code", "branch__code")
+        )
         for userid, role, store, branch in roles:
             if role == Role.STORE_MANAGER:
                 line = stores[store]

@@ -118,28 +118,20 @@ class FanReports:
         for store in await Store.all().select_related("branch").order_by("code"):
             per_guide = store.fan_target_per_guide_daily
             per_guide = self._target_per_guide_daily if per_guide is None else per_guide
+            target = per_guide * headcount[store.id] * span.days
             stores.append(
                 self._line(
-                    store.code,
-                    store.name,
-                    store.branch.code,
-                    headcount[store.id],
-                    new[store.id],
-                    duplicates[store.id],
-                    lost[store.id],
-                    per_guide * headcount[store.id] * span.days,
-                )  # fmt: skip
-            )
+                    store.code, store.name, store.branch.code, headcount[store.id],
+                    new[store.id], duplicates[store.id], lost[store.id], target,
+                )
+            )  # fmt: skip
         names = dict(await Branch.all().values_list("code", "name"))
         return Figures(span, ranked_in_branch(stores), self._branch_lines(stores, names))
 
     def _branch_lines(self, stores: list[FanReportLine], names: dict[str, str]) -> list[FanReportLine]:
-        by_branch: dict[str, list[FanReportLine]] = defaultdict(list)
-        for line in stores:
-            by_branch[line.branch or ""].append(line)
         return [
             self._line(code, names[code], None, *(sum(getattr(s, f) for s in lines) for f in SUMMED))
-            for code, lines in sorted(by_branch.items())
+            for code, lines in sorted(by_branch(stores).items())
         ]
 
     def _line(
@@ -154,6 +146,13 @@ class FanReports:
 
 
 SUMMED = ("guides", "new", "duplicates", "lost", "target")
+
+
+def by_branch(stores: list[FanReportLine]) -> dict[str, list[FanReportLine]]:
+    grouped: dict[str, list[FanReportLine]] = defaultdict(list)
+    for line in stores:
+        grouped[line.branch or ""].append(line)
+    return grouped
 
 
 def ranked_in_branch(stores: list[FanReportLine]) -> list[FanReportLine]:
