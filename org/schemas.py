@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
-
-from org.models import Role
 
 # Input strings, shared by every HQ API schema. None holds a NUL character.
 Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
@@ -110,27 +108,25 @@ class TeamIn(_Row):
     members: list[UserId] = Field(default_factory=list, description="guide UserIDs: the team's whole membership")
 
 
-class RoleIn(_Row):
-    """店长 of a store (store_manager with `store`) or 分公司负责人 of a branch (branch_lead with `branch`)."""
+class StoreManagerIn(_Row):
+    """店长: manages `store`."""
 
     userid: UserId = Field(description="a guide's UserID")
-    role: Role
-    store: Code | None = Field(None, description="store code, for a store_manager")
-    branch: Code | None = Field(None, description="branch code, for a branch_lead")
+    role: Literal["store_manager"]
+    store: Code = Field(description="store code")
+    branch: ClassVar[None] = None
 
-    @classmethod
-    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
-        role, store, branch = values.get("role"), values.get("store"), values.get("branch")
-        if role == Role.STORE_MANAGER:
-            if store is None:
-                yield "store", "店长（store_manager）须填写门店代码"
-            if branch is not None:
-                yield "branch", "店长（store_manager）只填门店代码，不填分公司"
-        if role == Role.BRANCH_LEAD:
-            if branch is None:
-                yield "branch", "分公司负责人（branch_lead）须填写分公司代码"
-            if store is not None:
-                yield "store", "分公司负责人（branch_lead）只填分公司代码，不填门店"
+
+class BranchLeadIn(_Row):
+    """分公司负责人: leads `branch`."""
+
+    userid: UserId = Field(description="a guide's UserID")
+    role: Literal["branch_lead"]
+    branch: Code = Field(description="branch code")
+    store: ClassVar[None] = None
+
+
+RoleIn = Annotated[StoreManagerIn | BranchLeadIn, Field(discriminator="role")]
 
 
 class OrgImport(_Row):

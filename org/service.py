@@ -247,7 +247,12 @@ async def _replace_roles(
     if problems:
         raise OrgImportError(problems, fields)
     wanted = {
-        (r.userid, r.role, store_ids.get(r.store) if r.store else None, branch_ids.get(r.branch) if r.branch else None)
+        (
+            r.userid,
+            Role(r.role),
+            store_ids.get(r.store) if r.store else None,
+            branch_ids.get(r.branch) if r.branch else None,
+        )
         for r in roles
     }
     held = {(r.userid, Role(r.role), r.store_id, r.branch_id): r.id for r in await OrgRole.all()}

@@ -1,6 +1,7 @@
 """Store managers (店长) and branch leads (分公司负责人): the org import sets them, and re-importing replaces them."""
 
 import pytest
+from pydantic import ValidationError
 
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
@@ -84,11 +85,14 @@ async def test_a_role_for_someone_who_is_no_guide_is_refused(org):
     assert refused.value.fields == ["roles.0.userid"]
 
 
-def test_a_store_manager_needs_a_store_and_a_branch_lead_a_branch():
-    with pytest.raises(ValueError, match="store: 店长（store_manager）须填写门店代码"):
+def test_a_store_manager_names_a_store_and_a_branch_lead_a_branch():
+    with pytest.raises(ValidationError) as refused:
         OrgImport.model_validate({"roles": [{"userid": "zhangsan", "role": "store_manager", "branch": "SH"}]})
-    with pytest.raises(ValueError, match="branch: 分公司负责人（branch_lead）须填写分公司代码"):
-        OrgImport.model_validate({"roles": [{"userid": "lisi", "role": "branch_lead"}]})
+
+    assert {(".".join(map(str, e["loc"])), e["type"]) for e in refused.value.errors()} == {
+        ("roles.0.store_manager.store", "missing"),
+        ("roles.0.store_manager.branch", "extra_forbidden"),
+    }
 
 
 async def test_the_csv_roster_sets_roles_from_its_role_column_in_chinese(org):

@@ -136,4 +136,4 @@ async def test_a_store_manager_without_a_store_answers_422_naming_the_field(clie
     response = await client.post("/api/v1/org/import", json=body, headers=hq_headers)
 
     assert response.status == 422
-    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["roles.0.store"]
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["roles.0.store_manager.store"]
