@@ -25,6 +25,7 @@ class FanReportQuery(BaseModel):
         None,
         description="any day inside the period (YYYY-MM-DD, business days in Asia/Shanghai); "
         "default: the last complete period (yesterday, last week or last month)",
+        json_schema_extra={"pattern": "^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"},  # 2000 to 2099, as the check below
     )
     scope: ReportScope = Field(ReportScope.STORE, description="a line per store or per branch")
     format: Literal["json", "csv"] = Field("json", description="csv for a download (UTF-8 with a BOM, for Excel)")

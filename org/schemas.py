@@ -28,6 +28,8 @@ def json_integer(value: Any) -> int:
 
 
 Int = Annotated[int, BeforeValidator(json_integer)]
+# Bounds before the validator, so that the document states them even where the value may be null.
+DailyFanTarget = Annotated[int, Field(ge=0, le=1000), BeforeValidator(json_integer)]
 # Times are RFC 3339 strings with an offset; a number is not a time.
 Instant = Annotated[AwareDatetime, Strict()]
 Day = Annotated[date, Strict()]
@@ -91,8 +93,8 @@ class StoreIn(_Row):
     code: Code
     name: Name
     branch: Code = Field(description="branch code")
-    fan_target_per_guide_daily: Int | None = Field(
-        None, ge=0, le=1000, description="拉新目标: new fans per guide per day here; unset: FAN_TARGET_PER_GUIDE_DAILY"
+    fan_target_per_guide_daily: DailyFanTarget | None = Field(
+        None, description="拉新目标: new fans per guide per day here; unset: FAN_TARGET_PER_GUIDE_DAILY"
     )
 
 
