@@ -11,26 +11,22 @@ from org.schemas import OrgImport
 from org.service import OrgService
 from tests.support.clock import FakeClock
 from tests.support.fans import add_fan, shanghai
+from tests.support.org import SMALL_ORG
 
-ORG = OrgImport.model_validate(
-    {
-        "regions": [{"code": "EAST", "name": "华东大区"}],
-        "branches": [
-            {"code": "SH", "name": "上海分公司", "region": "EAST"},
-            {"code": "HZ", "name": "杭州分公司", "region": "EAST"},
-        ],
-        "stores": [
-            {"code": "SH01", "name": "南京东路店", "branch": "SH"},
-            {"code": "SH02", "name": "徐家汇店", "branch": "SH"},
-            {"code": "HZ01", "name": "湖滨店", "branch": "HZ"},
-        ],
-        "guides": [
-            {"userid": "zhangsan", "name": "张三", "store": "SH01"},
-            {"userid": "wangwu", "name": "王五", "store": "SH01"},
-            {"userid": "lisi", "name": "李四", "store": "SH02"},
-            {"userid": "zhaoliu", "name": "赵六", "store": "HZ01"},
-        ],
-    }
+
+def small_org_and(**rows: list[dict]) -> OrgImport:
+    data = SMALL_ORG.model_dump()
+    return OrgImport.model_validate(data | {kind: data[kind] + more for kind, more in rows.items()})
+
+
+# 张三 and 王五 at SH01, 李四 at SH02 (上海分公司); 赵六 at HZ01 (杭州分公司)
+ORG = small_org_and(
+    branches=[{"code": "HZ", "name": "杭州分公司", "region": "EAST"}],
+    stores=[{"code": "HZ01", "name": "湖滨店", "branch": "HZ"}],
+    guides=[
+        {"userid": "wangwu", "name": "王五", "store": "SH01"},
+        {"userid": "zhaoliu", "name": "赵六", "store": "HZ01"},
+    ],
 )
 DAY = date(2026, 11, 25)  # a Wednesday
 
