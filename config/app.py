@@ -15,6 +15,7 @@ import bot.views
 import bot.webhook
 import config.ops
 import contests.views
+import fans.views
 import kernel.jobs.views
 import leaderboards.views
 import org.views
@@ -70,7 +71,8 @@ def create_app(settings: Settings) -> web.Application:
         + contests.views.api_routes()
         + benchmarks.views.api_routes()
         + pushes.views.api_routes()
-        + kernel.jobs.views.api_routes(job_names()),
+        + kernel.jobs.views.api_routes(job_names())
+        + fans.views.api_routes(),
         title="guidebot HQ API",
         version="1",
     )
@@ -158,6 +160,7 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[contests.views.SETTLEMENT] = services.settlement
     app[contests.views.CORRECTIONS] = services.corrections
     app[benchmarks.views.BENCHMARKS] = services.benchmarks
+    app[fans.views.FAN_REPORTS] = services.fan_reports
 
 
 async def seed_demo_if_empty() -> None:

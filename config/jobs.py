@@ -17,6 +17,7 @@ from datetime import timedelta
 from config.services import Services
 from config.settings import Settings
 from digests.reminders import GRACE as REMINDER_GRACE
+from fans.schemas import ReportPeriod
 from kernel.jobs import Job, Slot
 from kernel.jobs.runs import JobRuns
 from kernel.jobs.scheduler import Scheduler
@@ -115,3 +116,21 @@ async def settle_yesterday(services: Services, slot: Slot) -> str:
     day = services.clock.business_day(slot.at) - timedelta(days=1)
     settled = await services.results.settle(day)
     return f"settled {settled.contests} contests and named {settled.benchmark_picks} benchmark guides for {day}"
+
+
+@job("fan-report-daily", schedule=lambda settings: settings.fan_report_daily_schedule, grace=timedelta(hours=6))
+async def push_daily_fan_report(services: Services, slot: Slot) -> str:
+    """Send yesterday's fan figures (拉新日报) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.DAY, slot)
+
+
+@job("fan-report-weekly", schedule=lambda settings: settings.fan_report_weekly_schedule, grace=timedelta(days=1))
+async def push_weekly_fan_report(services: Services, slot: Slot) -> str:
+    """Send last week's fan figures (拉新周报, Monday to Sunday) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.WEEK, slot)
+
+
+@job("fan-report-monthly", schedule=lambda settings: settings.fan_report_monthly_schedule, grace=timedelta(days=3))
+async def push_monthly_fan_report(services: Services, slot: Slot) -> str:
+    """Send last month's fan figures (拉新月报) to each store manager and branch lead."""
+    return await services.fan_report_pushes.push(ReportPeriod.MONTH, slot)

@@ -35,6 +35,8 @@ from contests.standings import ContestStandings
 from digests.morning import MorningDigests
 from digests.reminders import TaskReminders
 from digests.results import DailyResults
+from fans.report_pushes import FanReportPushes
+from fans.reports import FanReports
 from fans.service import FanService
 from kernel.clock import Clock, SystemClock
 from kernel.event_bus import EventBus
@@ -96,6 +98,8 @@ class Services:
     digests: MorningDigests
     reminders: TaskReminders
     results: DailyResults
+    fan_reports: FanReports
+    fan_report_pushes: FanReportPushes
 
 
 SERVICES = web.AppKey("services", Services)
@@ -165,6 +169,9 @@ def build_services(
     corrections = ContestCorrections(contests, ledger, notifier, bus, clock)
     cheers = Cheers(contests, redis, clock)
     benchmarks = BenchmarkSelection(settings.benchmark_titles, ledger, notifier, notifier, bus, clock)
+    fan_reports = FanReports(
+        clock, target_per_guide_daily=settings.fan_target_per_guide_daily, warn_share=settings.fan_report_warn_share
+    )
     dispatcher = Dispatcher(
         invites=invites,
         fans=fans,
@@ -240,4 +247,6 @@ def build_services(
         digests=MorningDigests(notifier, leaderboards, contests, contest_standings),
         reminders=TaskReminders(notifier, clock),
         results=DailyResults(notifier, contests, contest_standings, settlement, benchmarks, clock),
+        fan_reports=fan_reports,
+        fan_report_pushes=FanReportPushes(fan_reports, notifier, clock),
     )

@@ -86,6 +86,8 @@ class Settings(BaseSettings):
     outbox_concurrency: int = Field(8, ge=1, le=64)
     benchmark_titles: tuple[BenchmarkTitle, ...] = DEFAULT_TITLES  # JSON, see .env.example
     outbox_max_age_hours: int = Field(24, ge=1, le=24 * 30)
+    fan_target_per_guide_daily: int = Field(3, ge=0, le=1000)  # 拉新目标; a store may set its own (org import)
+    fan_report_warn_share: float = Field(0.6, ge=0, le=1)  # a store below this share of target is warned about
 
     # The push budget (pushes/): caps per guide (0: none), quiet hours, how long 免打扰 lasts.
     push_cap_per_hour: int = Field(4, ge=0, le=1000)
@@ -101,6 +103,9 @@ class Settings(BaseSettings):
     task_reminders_schedule: JobSchedule = "every 15 min"
     evening_results_schedule: JobSchedule = "21:30"
     daily_settlement_schedule: JobSchedule = "00:05"
+    fan_report_daily_schedule: JobSchedule = "09:00"
+    fan_report_weekly_schedule: JobSchedule = "mon 09:00"
+    fan_report_monthly_schedule: JobSchedule = "1st 09:00"
 
     @field_validator("wecom_encoding_aes_key")
     @classmethod

@@ -42,7 +42,8 @@ class Fan(Model):
     loss_source = fields.CharEnumField(LossSource, max_length=32, null=True)
 
     class Meta:
-        indexes = (("guide_userid", "added_at"),)
+        # the fan reports count a period's adds and losses
+        indexes = (("guide_userid", "added_at"), ("added_at",), ("lost_at",))
 
     @property
     def counts_as_new(self) -> bool:

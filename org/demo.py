@@ -47,10 +47,13 @@ GUIDES_PER_STORE = 10
 
 
 def demo_org(seed: int = 2026) -> OrgImport:
-    """3 regions, 6 branches, 30 stores, 300 guides with Chinese names, one PK team per branch."""
+    """3 regions, 6 branches, 30 stores, 300 guides with Chinese names, one PK team per branch.
+
+    Each store's first guide is its 店长; the second guide of a branch's first store leads the branch.
+    """
     rng = random.Random(seed)
     taken: set[str] = set()
-    data: dict[str, list] = {"regions": [], "branches": [], "stores": [], "guides": [], "teams": []}
+    data: dict[str, list] = {"regions": [], "branches": [], "stores": [], "guides": [], "teams": [], "roles": []}
     for (region_code, region_name), branches in REGIONS.items():
         data["regions"].append({"code": region_code, "name": region_name})
         for (branch_code, branch_name), store_names in branches.items():
@@ -59,10 +62,14 @@ def demo_org(seed: int = 2026) -> OrgImport:
             for n, store_name in enumerate(store_names, 1):
                 store_code = f"{branch_code}{n:02d}"
                 data["stores"].append({"code": store_code, "name": store_name, "branch": branch_code})
-                for _ in range(GUIDES_PER_STORE):
+                for place in range(GUIDES_PER_STORE):
                     name, userid = _unique_name(rng, taken)
                     data["guides"].append({"userid": userid, "name": name, "store": store_code})
                     team["members"].append(userid)
+                    if place == 0:
+                        data["roles"].append({"userid": userid, "role": "store_manager", "store": store_code})
+                    if place == 1 and n == 1:
+                        data["roles"].append({"userid": userid, "role": "branch_lead", "branch": branch_code})
             data["teams"].append(team)
     return OrgImport.model_validate(data)
 

@@ -1,3 +1,5 @@
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -26,6 +28,8 @@ class Store(Model):
     code = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=64)
     branch = fields.ForeignKeyField("guidebot.Branch", related_name="stores", on_delete=fields.RESTRICT)
+    # None: FAN_TARGET_PER_GUIDE_DAILY applies
+    fan_target_per_guide_daily = fields.IntField(null=True)
 
 
 class Guide(Model):
@@ -52,3 +56,21 @@ class TeamMember(Model):
 
     class Meta:
         unique_together = (("team", "guide"),)
+
+
+class Role(StrEnum):
+    STORE_MANAGER = "store_manager"  # 店长
+    BRANCH_LEAD = "branch_lead"  # 分公司负责人
+
+
+class OrgRole(Model):
+    """Who manages which store or leads which branch. One person may hold several, and HQ roles may follow.
+
+    The org import writes the whole list, so someone no longer listed loses the role.
+    """
+
+    id = fields.IntField(primary_key=True)
+    userid = fields.CharField(max_length=64, db_index=True)
+    role = fields.CharEnumField(Role, max_length=16)
+    store = fields.ForeignKeyField("guidebot.Store", related_name="roles", null=True, on_delete=fields.CASCADE)
+    branch = fields.ForeignKeyField("guidebot.Branch", related_name="roles", null=True, on_delete=fields.CASCADE)

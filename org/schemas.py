@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
@@ -28,6 +28,8 @@ def json_integer(value: Any) -> int:
 
 
 Int = Annotated[int, BeforeValidator(json_integer)]
+# Bounds before the validator, so that the document states them even where the value may be null.
+DailyFanTarget = Annotated[int, Field(ge=0, le=1000), BeforeValidator(json_integer)]
 # Times are RFC 3339 strings with an offset; a number is not a time.
 Instant = Annotated[AwareDatetime, Strict()]
 Day = Annotated[date, Strict()]
@@ -91,6 +93,9 @@ class StoreIn(_Row):
     code: Code
     name: Name
     branch: Code = Field(description="branch code")
+    fan_target_per_guide_daily: DailyFanTarget | None = Field(
+        None, description="拉新目标: new fans per guide per day here; unset: FAN_TARGET_PER_GUIDE_DAILY"
+    )
 
 
 class GuideIn(_Row):
@@ -105,6 +110,27 @@ class TeamIn(_Row):
     members: list[UserId] = Field(default_factory=list, description="guide UserIDs: the team's whole membership")
 
 
+class StoreManagerIn(_Row):
+    """店长: manages `store`."""
+
+    userid: UserId = Field(description="a guide's UserID")
+    role: Literal["store_manager"]
+    store: Code = Field(description="store code")
+    branch: ClassVar[None] = None
+
+
+class BranchLeadIn(_Row):
+    """分公司负责人: leads `branch`."""
+
+    userid: UserId = Field(description="a guide's UserID")
+    role: Literal["branch_lead"]
+    branch: Code = Field(description="branch code")
+    store: ClassVar[None] = None
+
+
+RoleIn = Annotated[StoreManagerIn | BranchLeadIn, Field(discriminator="role")]
+
+
 class OrgImport(_Row):
     """Regions, branches, stores, guides and teams; rows are matched by code / UserID and upserted."""
 
@@ -113,6 +139,9 @@ class OrgImport(_Row):
     stores: list[StoreIn] = Field(default_factory=list)
     guides: list[GuideIn] = Field(default_factory=list)
     teams: list[TeamIn] = Field(default_factory=list)
+    roles: list[RoleIn] | None = Field(
+        None, description="店长 and 分公司负责人: the whole list, replacing every role held; absent: roles unchanged"
+    )
 
 
 class KindReport(BaseModel):
@@ -129,6 +158,8 @@ class ImportReport(BaseModel):
     teams: KindReport = Field(default_factory=KindReport)
     team_members_added: int = 0
     team_members_removed: int = 0
+    roles_added: int = 0
+    roles_removed: int = 0
 
     def summary(self) -> str:
         parts = [
@@ -137,6 +168,7 @@ class ImportReport(BaseModel):
             for r in [getattr(self, kind)]
         ]
         parts.append(f"team members: {self.team_members_added} added, {self.team_members_removed} removed")
+        parts.append(f"roles: {self.roles_added} added, {self.roles_removed} removed")
         return "\n".join(parts)
 
 

@@ -9,18 +9,22 @@ from collections.abc import Callable
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from org.models import Branch, Guide, Region, Store, Team, TeamMember
-from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, StoreOut, TeamOut
+from org.models import Branch, Guide, OrgRole, Region, Role, Store, Team, TeamMember
+from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, RoleIn, StoreOut, TeamOut
 
 MAX_CACHED_GUIDES = 50_000
 
 
 class OrgImportError(ValueError):
-    """The import refers to something unknown or repeats a code; nothing was changed."""
+    """The import refers to something unknown or repeats a code; nothing was changed.
 
-    def __init__(self, problems: list[str]) -> None:
+    `fields` names where each problem is (`roles.2.store`) when it is known, else `body`.
+    """
+
+    def __init__(self, problems: list[str], fields: list[str] | None = None) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+        self.fields = fields or ["body"] * len(problems)
 
 
 class UnknownCodes(OrgImportError):
@@ -71,7 +75,15 @@ class OrgService:
             stores = await _upsert(
                 Store,
                 "code",
-                [{"code": s.code, "name": s.name, "branch_id": branch_ids[s.branch]} for s in data.stores],
+                [
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "branch_id": branch_ids[s.branch],
+                        "fan_target_per_guide_daily": s.fan_target_per_guide_daily,
+                    }
+                    for s in data.stores
+                ],
                 report.stores,
             )
             store_ids = await _ids(Store, "code", {g.store for g in data.guides}, stores, "store")
@@ -88,6 +100,8 @@ class OrgService:
                 added, removed = await _set_members(teams[team.code], {guide_ids[u] for u in team.members})
                 report.team_members_added += added
                 report.team_members_removed += removed
+            if data.roles is not None:
+                report.roles_added, report.roles_removed = await _replace_roles(data.roles, stores, branches, guides)
         return report
 
     async def resolve_guides(
@@ -206,13 +220,58 @@ async def _where_in(model: type[Model], key: str, values: list[str], chunk: int 
 
 async def _ids(model: type[Model], key: str, wanted: set[str], in_file: dict[str, Model], kind: str) -> dict[str, int]:
     """Ids for the codes rows refer to: from this file or already in the database."""
-    ids = {code: obj.pk for code, obj in in_file.items()}
-    missing = wanted - ids.keys()
-    if missing:
-        ids |= {getattr(obj, key): obj.pk for obj in await _where_in(model, key, list(missing))}
+    ids = await _known(model, key, wanted, in_file)
     unknown = sorted(wanted - ids.keys())
     if unknown:
         raise OrgImportError([f"unknown {kind} {code!r}" for code in unknown])
+    return ids
+
+
+async def _replace_roles(
+    roles: list[RoleIn], stores: dict[str, Model], branches: dict[str, Model], guides: dict[str, Model]
+) -> tuple[int, int]:
+    """Make the roles exactly `roles`: (added, removed). Each unknown guide, store or branch is named by its field."""
+    store_ids = await _known(Store, "code", {r.store for r in roles if r.store}, stores)
+    branch_ids = await _known(Branch, "code", {r.branch for r in roles if r.branch}, branches)
+    userids = await _known(Guide, "userid", {r.userid for r in roles}, guides)
+    fields, problems = [], []
+    for n, role in enumerate(roles):
+        for name, value, known, kind in (
+            ("userid", role.userid, userids, "导购"),
+            ("store", role.store, store_ids, "门店"),
+            ("branch", role.branch, branch_ids, "分公司"),
+        ):
+            if value is not None and value not in known:
+                fields.append(f"roles.{n}.{name}")
+                problems.append(f"没有这个{kind}：{value!r} (unknown {name})")
+    if problems:
+        raise OrgImportError(problems, fields)
+    wanted = {
+        (
+            r.userid,
+            Role(r.role),
+            store_ids.get(r.store) if r.store else None,
+            branch_ids.get(r.branch) if r.branch else None,
+        )
+        for r in roles
+    }
+    held = {(r.userid, Role(r.role), r.store_id, r.branch_id): r.id for r in await OrgRole.all()}
+    gone = [role_id for key, role_id in held.items() if key not in wanted]
+    for start in range(0, len(gone), 900):
+        await OrgRole.filter(id__in=gone[start : start + 900]).delete()
+    await OrgRole.bulk_create(
+        [OrgRole(userid=u, role=role, store_id=s, branch_id=b) for u, role, s, b in wanted - held.keys()],
+        batch_size=1000,
+    )
+    return len(wanted - held.keys()), len(gone)
+
+
+async def _known(model: type[Model], key: str, wanted: set[str], in_file: dict[str, Model]) -> dict[str, int]:
+    """Ids of the wanted codes found in this file or in the database; the unknown ones are missing."""
+    ids = {code: obj.pk for code, obj in in_file.items() if code in wanted}
+    missing = wanted - ids.keys()
+    if missing:
+        ids |= {getattr(obj, key): obj.pk for obj in await _where_in(model, key, list(missing))}
     return ids
 
 

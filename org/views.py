@@ -24,7 +24,9 @@ async def import_org(request: web.Request) -> web.Response:
     except (CsvError, UnicodeDecodeError) as exc:
         raise ApiError(422, "bad_file", str(exc), [{"field": "body", "message": str(exc)}]) from None
     except OrgImportError as exc:
-        problems = [{"field": "body", "message": problem} for problem in exc.problems]
+        problems = [
+            {"field": field, "message": problem} for field, problem in zip(exc.fields, exc.problems, strict=True)
+        ]
         raise ApiError(422, "unknown_reference", str(exc), problems) from None
     return json_ok(report)
 

@@ -5,7 +5,7 @@ from json import dumps, loads
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('guidebot', '0008_job_runs')]
+    dependencies = [('guidebot', '0009_org_roles')]
 
     initial = False
 

@@ -117,3 +117,23 @@ async def test_the_document_lists_every_status_a_route_answers(client):
         "delivered",
         "cancelled",
     ]
+
+
+async def test_a_manager_of_an_unknown_store_answers_422_naming_the_field(client, hq_headers):
+    body = {**SMALL_ORG.model_dump(), "roles": [{"userid": "zhangsan", "role": "store_manager", "store": "NOPE"}]}
+
+    response = await client.post("/api/v1/org/import", json=body, headers=hq_headers)
+
+    error = (await response.json())["error"]
+    assert response.status == 422
+    assert [f["field"] for f in error["fields"]] == ["roles.0.store"]
+    assert "门店" in error["fields"][0]["message"]
+
+
+async def test_a_store_manager_without_a_store_answers_422_naming_the_field(client, hq_headers):
+    body = {"roles": [{"userid": "zhangsan", "role": "store_manager"}]}
+
+    response = await client.post("/api/v1/org/import", json=body, headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["roles.0.store_manager.store"]

@@ -10,8 +10,12 @@ NEVER = "every 999999 h"
 # The pushes on a business-day clock stay out of app tests unless asked for, so that what a test
 # sees does not depend on the hour it runs at (a reminder, a 00:05 settlement of "yesterday").
 SCHEDULED_PUSHES_OFF = {
-    f"{name}_schedule": NEVER for name in ("morning_digest", "task_reminders", "evening_results", "daily_settlement")
-}
+    f"{name}_schedule": NEVER
+    for name in (
+        "morning_digest", "task_reminders", "evening_results", "daily_settlement",
+        "fan_report_daily", "fan_report_weekly", "fan_report_monthly",
+    )
+}  # fmt: skip
 
 
 async def after_start_up_runs(client) -> None:

@@ -24,8 +24,8 @@ async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(clien
     recovery = jobs["recovery"]
     assert response.status == 200
     assert sorted(jobs) == [
-        "daily-settlement", "evening-results", "expire-undeliverable", "morning-digest", "recovery", "release-pushes",
-        "task-reminders",
+        "daily-settlement", "evening-results", "expire-undeliverable", "fan-report-daily", "fan-report-monthly",
+        "fan-report-weekly", "morning-digest", "recovery", "release-pushes", "task-reminders",
     ]  # fmt: skip
     assert (recovery["schedule"], recovery["timezone"], recovery["grace_seconds"]) == (
         "every 1 min",
