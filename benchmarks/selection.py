@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -138,7 +138,7 @@ class BenchmarkSelection:
             )
 
     async def _winner(self, title: BenchmarkTitle, day: date) -> Candidate | None:
-        start = datetime.combine(day, time(0), tzinfo=self._clock.timezone)
+        start = datetime.combine(day, time(0), tzinfo=self._clock.timezone).astimezone(UTC)  # stored as UTC text
         lines = Sale.filter(
             Q(self_reported=False) | Q(review=SaleReview.CONFIRMED),
             sold_at__gte=start,

@@ -14,10 +14,10 @@ from tests.support.contests import DAY1, DAY2, at, just_after
 
 
 async def sell(sales, order_id: str, guide: str, amount: str, hour: int, *, orders: int = 1, channel: str = "",
-               day=DAY1, **extra):  # fmt: skip
+               day=DAY1, minute: int = 0, **extra):  # fmt: skip
     await sales.record(
         SaleIn(order_id=order_id, guide=guide, amount=Decimal(amount), orders=orders, channel=channel,
-               sold_at=at(day, hour), **extra)
+               sold_at=at(day, hour, minute), **extra)
     )  # fmt: skip
 
 
@@ -153,3 +153,15 @@ async def test_the_history_lists_the_latest_day_first(busy_day, sales, clock, se
     assert [(p.day, p.title_name, p.guide_userid) for p in history] == [
         (DAY2, "开单达人", "wangwu"), (DAY2, "拔草之王", None), (DAY1, "开单达人", "zhangsan"), (DAY1, "拔草之王", "lisi"),
     ]  # fmt: skip
+
+
+async def test_an_early_morning_sale_counts_for_its_shanghai_day(sales, selection, clock):
+    """07:30 in Shanghai is the evening before in UTC: the day's bounds are instants, not local clock readings."""
+    clock.set(at(DAY1, 7))
+    for n in range(3):
+        await sell(sales, f"E-{n}", "zhangsan", "100", 7, minute=30, orders=1)
+    clock.set(just_after(DAY1))
+
+    picks = await selection.select(DAY1)
+
+    assert named(picks)["开单达人"] == ("zhangsan", 3)
