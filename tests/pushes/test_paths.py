@@ -9,10 +9,13 @@ from decimal import Decimal
 
 import pytest
 
+from fans.schemas import ReportPeriod
+from kernel.jobs import Slot
+from org.schemas import OrgImport
 from pushes.budget import push_kind
 from pushes.models import DeferredPush
 from tasks.schemas import SaleIn
-from tests.support.contests import import_pk_org
+from tests.support.contests import PK_ORG, import_pk_org
 from tests.support.tasks import SHANGHAI, task_in
 
 
@@ -85,6 +88,43 @@ async def test_the_benchmark_announcement_waits_for_the_muted_guide_only(service
     assert await delivered(services, fake_wecom, "zhangsan") == []
     assert len(await delivered(services, fake_wecom, "wangwu")) == 1
     assert "benchmark" in await held_for("zhangsan")
+
+
+async def test_the_morning_digest_waits(services, fake_wecom):
+    await publish(services)
+    await services.outbox.drain()
+
+    await services.digests.send(datetime.now(UTC).astimezone(SHANGHAI).date(), "morning-digest@now")
+
+    assert await delivered(services, fake_wecom, "zhangsan") == []
+    assert len(await delivered(services, fake_wecom, "lisi")) == 2  # the card, then the digest
+    assert "digest" in await held_for("zhangsan")
+
+
+async def test_a_task_reminder_waits(services, fake_wecom):
+    task = await publish(services)
+    await services.outbox.drain()
+    ends = datetime.combine(task.end_date + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+
+    await services.reminders.send(ends - timedelta(hours=2))
+
+    assert await delivered(services, fake_wecom, "zhangsan") == []
+    assert "task-reminder" in await held_for("zhangsan")
+
+
+async def test_the_fan_report_to_a_store_manager_waits(services, fake_wecom):
+    await services.org.import_org(OrgImport.model_validate({**PK_ORG.model_dump(mode="json"), "roles": [
+        {"userid": "zhangsan", "role": "store_manager", "store": "SH01"},
+        {"userid": "wangwu", "role": "branch_lead", "branch": "BJ"},
+    ]}))  # fmt: skip
+
+    await services.fan_report_pushes.push(ReportPeriod.DAY, Slot("fan-report-daily", datetime.now(UTC)))
+
+    assert await delivered(services, fake_wecom, "zhangsan") == []
+    assert len(await delivered(services, fake_wecom, "wangwu")) == 1
+    assert "fan-report-daily@" in " ".join(
+        await DeferredPush.filter(userid="zhangsan").values_list("source_key", flat=True)
+    )
 
 
 async def test_what_waited_arrives_as_one_message_after_resume(services, fake_wecom):
