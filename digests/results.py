@@ -86,4 +86,4 @@ class DailyResults:
         picks = await self._benchmarks.select(day)
         if waiting:
             raise NotAllSettled("; ".join(waiting))
-        return Settled(len(running), len(picks))
+        return Settled(len(running), sum(pick.guide_userid is not None for pick in picks))  # a quiet day names nobody

@@ -46,4 +46,4 @@ class FanReportPushes:
                 )
         for userid, parts in texts.items():
             await self._notifier.notify(userid, "\n\n".join(parts), key=f"{slot.key}:{userid}")
-        return f"{period} report for {span.first_day}..{span.last_day} sent to {len(texts)} managers and leads"
+        return f"{period} report for {span.first_day}..{span.last_day} queued for {len(texts)} managers and leads"

@@ -113,6 +113,8 @@ def parse_body(model: type[Model], raw: bytes | str) -> Model:
         nested = [_field_error(e) for e in exc.errors() if e["loc"] and e["type"] == RULE]
         failed = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
         rules = _rules(model, _valid_fields(model, data, failed))
+        if not (shape or nested or rules):  # `[]`, `"x"`: no field to name but the body itself
+            shape = [{"field": "body", "message": "must be a JSON object"}]
         raise invalid(_merge(shape + nested, rules), code="validation_error" if shape else "rule_violation") from None
     if problems:
         raise invalid(problems)

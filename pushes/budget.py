@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,8 +40,8 @@ class _AlreadyReleased(Exception):
 
 
 def push_kind(key: str) -> str:
-    """`task-card`, `digest`, `reminder` …: what a push is, as the first part of its outbox key."""
-    return key.split(":", 1)[0]
+    """`task-card`, `digest`, `fan-report-daily` …: what a push is, its outbox key up to the first `:` or `@`."""
+    return re.split(r"[:@]", key, maxsplit=1)[0]
 
 
 class PushBudget:
@@ -142,13 +143,13 @@ class PushBudget:
         if not userids:
             return {}
         if quiet_until := self.policy.quiet_until(now):
-            return {userid: Hold(HoldReason.QUIET_HOURS, quiet_until) for userid in userids}
+            holds = await self._mutes(userids, now)
+            return {userid: holds.get(userid, Hold(HoldReason.QUIET_HOURS, quiet_until)) for userid in userids}
         return await self._holds_by_tag({userid: key for userid in userids}, now)
 
     async def _holds_by_tag(self, tags: dict[str, str], now: datetime) -> dict[str, Hold]:
         """Mutes, then each remaining guide's caps, taking one push from them for its tag."""
-        mutes = await PushMute.filter(userid__in=list(tags), until__gt=now).values_list("userid", "until")
-        holds = {userid: Hold(HoldReason.MUTED, self.policy.first_allowed(until)) for userid, until in mutes}
+        holds = await self._mutes(list(tags), now)
         capped = [userid for userid in tags if userid not in holds]
         if not capped or not (self.policy.per_hour or self.policy.per_day):
             return holds
@@ -166,6 +167,10 @@ class PushBudget:
                     reason = _CAP_REASONS[int(verdict)]
                     holds[userid] = Hold(reason, self.policy.after_cap(reason, now))
         return holds
+
+    async def _mutes(self, userids: list[str], now: datetime) -> dict[str, Hold]:
+        mutes = await PushMute.filter(userid__in=userids, until__gt=now).values_list("userid", "until")
+        return {userid: Hold(HoldReason.MUTED, self.policy.first_allowed(until)) for userid, until in mutes}
 
     async def _defer(self, key: str, body: dict, holds: dict[str, Hold], now: datetime) -> None:
         deferred = [

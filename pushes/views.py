@@ -8,8 +8,9 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from kernel.api import ApiRoute, json_ok, path_params, query_params
+from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params
 from org.schemas import UserId
+from org.views import ORG
 from pushes.budget import PushBudget, push_kind
 from pushes.log import push_history
 from pushes.models import HOLD_REASON_LABELS, HoldReason
@@ -50,6 +51,8 @@ class PushLogQuery(BaseModel):
 
 async def guide_push_log(request: web.Request) -> web.Response:
     userid = path_params(request)["userid"]
+    if await request.app[ORG].guide(userid) is None:
+        raise ApiError(404, "not_found", f"no guide {userid}", [{"field": "userid", "message": "does not exist"}])
     budget = request.app[PUSHES]
     history = await push_history(userid, budget.clock.now(), query_params(request).limit)
     return json_ok(

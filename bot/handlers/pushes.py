@@ -30,9 +30,10 @@ async def _resume(msg: TextMessage, pushes: PushBudget) -> Reply:
     if not waiting:
         return Reply.text(first)
     quiet_until = pushes.policy.quiet_until(pushes.clock.now())
-    when = f"{_local(quiet_until, pushes)} 夜间免打扰结束后" if quiet_until else "一分钟内"
+    when = f" {_local(quiet_until, pushes)} 夜间免打扰结束后" if quiet_until else "一分钟内"
     return Reply.text(f"{first}替你攒着的 {waiting} 条消息会在{when}合并成一条发给你。")
 
 
 def _local(at: datetime, pushes: PushBudget) -> str:
-    return f"{at.astimezone(pushes.policy.timezone):%m月%d日 %H:%M}"
+    local = at.astimezone(pushes.policy.timezone)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"

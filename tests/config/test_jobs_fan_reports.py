@@ -46,7 +46,7 @@ async def test_the_daily_job_sends_each_manager_and_lead_yesterdays_report(start
     run = await run_job(started, hq_headers, "fan-report-daily")
     await services.outbox.drain()
 
-    assert run["outcome"].endswith("sent to 2 managers and leads")
+    assert run["outcome"].endswith("queued for 2 managers and leads")
     [store] = fake_wecom.messages_to("zhangsan")
     assert store["text"]["content"].splitlines()[1] == "新增 1 · 重粉 0 · 删粉 0 · 净增 1"
     assert "上海分公司" in fake_wecom.messages_to("wangwu")[0]["text"]["content"]

@@ -82,7 +82,7 @@ async def test_the_weekly_report_covers_last_monday_to_sunday(pushes, notifier):
 
     outcome = await pushes.push(ReportPeriod.WEEK, monday)
 
-    assert outcome == "week report for 2026-11-23..2026-11-29 sent to 3 managers and leads"
+    assert outcome == "week report for 2026-11-23..2026-11-29 queued for 3 managers and leads"
     assert notifier.texts_to("zhangsan")[0].startswith("【拉新周报】11月23日–11月29日 南京东路店")
 
 

@@ -200,3 +200,14 @@ async def test_two_processes_releasing_at_once_send_one_message(outbox, budget, 
     await outbox.drain()
 
     assert len(fake_wecom.messages_to("zhangsan")) == 1
+
+
+async def test_a_muted_guide_s_push_in_the_night_waits_for_the_mute_not_the_morning(outbox, budget, clock):
+    clock.set(shanghai(7, 23))
+    await budget.mute("zhangsan")
+
+    await outbox.enqueue_message("digest:1:zhangsan", ["zhangsan"], text("早安"))
+    await outbox.drain()
+
+    [waiting] = (await push_history("zhangsan", clock.now(), 10)).waiting
+    assert (waiting.reason, waiting.release_at) == ("muted", shanghai(9, 8))  # the mute ends at 23:00, in the night

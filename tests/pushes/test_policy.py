@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from pushes.budget import push_kind
 from pushes.models import HoldReason
 from pushes.policy import PushPolicy, QuietHours
 
@@ -62,3 +63,12 @@ def test_an_hourly_cap_at_half_past_nine_in_the_evening_lifts_in_the_morning():
 
 def test_a_daily_cap_lifts_when_the_next_morning_s_quiet_hours_end():
     assert POLICY.after_cap(HoldReason.DAILY_CAP, shanghai(15, 0)) == shanghai(8, day=8)
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [("task-card:7:0", "task-card"), ("digest:morning-digest@2026-12-07T01:30:00Z:zhangsan", "digest"),
+     ("fan-report-daily@2026-12-06T22:27:00Z:lisi", "fan-report-daily")],
+)  # fmt: skip
+def test_a_push_s_kind_is_its_key_up_to_the_first_colon_or_at(key, kind):
+    assert push_kind(key) == kind

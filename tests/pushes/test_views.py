@@ -52,6 +52,13 @@ async def test_merged_pushes_say_what_they_carried(client, hq_headers, services)
     assert "digest:1:zhangsan" in log["log"][1]["detail"] and "badge:zhangsan:first_task" in log["log"][1]["detail"]
 
 
+async def test_the_log_of_someone_who_is_no_guide_is_a_404(client, hq_headers):
+    response = await client.get("/api/v1/guides/nobody/pushes", headers=hq_headers)
+
+    assert response.status == 404
+    assert (await response.json())["error"]["message"] == "no guide nobody"
+
+
 async def test_the_log_needs_the_hq_token(client):
     response = await client.get("/api/v1/guides/zhangsan/pushes")
 

@@ -186,6 +186,14 @@ async def test_every_wrong_field_of_a_task_is_named_in_one_answer(client, hq_hea
     }
 
 
+@pytest.mark.parametrize("body", ["[]", '"a task"', "42"])
+async def test_a_body_that_is_no_object_is_a_422_naming_the_body(client, hq_headers, org, body):
+    response = await client.post("/api/v1/tasks", data=body, headers={**hq_headers, "Content-Type": "application/json"})
+
+    assert response.status == 422
+    assert (await response.json())["error"]["fields"] == [{"field": "body", "message": "must be a JSON object"}]
+
+
 async def test_a_task_answers_counts_as_integers(client, hq_headers, org):
     task = await create(client, hq_headers, target=2)
 
