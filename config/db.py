@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "contests.models",
     "benchmarks.models",
     "pushes.models",
+    "staff.models",
 ]
 APP_LABEL = "guidebot"
 

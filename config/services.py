@@ -23,7 +23,7 @@ from bot.outbox import Outbox
 from bot.wecom.budget import SendBudget
 from bot.wecom.client import WeComClient
 from bot.wecom.contacts import WeComContactDirectory
-from config.link_key import page_link_key
+from config.keys import page_link_key
 from config.settings import Settings
 from config.subscriptions import subscribe_all
 from contests.boards import ContestBoards
@@ -49,6 +49,10 @@ from pushes.policy import PushPolicy, QuietHours
 from rewards.badges import BadgeService
 from rewards.ledger import CoinLedger
 from rewards.redemption import RewardShop
+from staff.access import StaffDirectory
+from staff.accounts import StaffAccounts
+from staff.audit import AuditTrail
+from staff.tokens import ApiTokens
 from tasks.counting import ProgressCounter
 from tasks.publishing import TaskPublisher
 from tasks.reports import TaskReports
@@ -100,6 +104,10 @@ class Services:
     results: DailyResults
     fan_reports: FanReports
     fan_report_pushes: FanReportPushes
+    staff: StaffDirectory
+    accounts: StaffAccounts
+    audit: AuditTrail
+    api_tokens: ApiTokens
 
 
 SERVICES = web.AppKey("services", Services)
@@ -249,4 +257,8 @@ def build_services(
         results=DailyResults(notifier, contests, contest_standings, settlement, benchmarks, clock),
         fan_reports=fan_reports,
         fan_report_pushes=FanReportPushes(fan_reports, notifier, clock),
+        staff=StaffDirectory(branch_leads_may_post=settings.branch_leads_may_post),
+        accounts=StaffAccounts(clock),
+        audit=AuditTrail(clock),
+        api_tokens=ApiTokens(clock),
     )

@@ -70,7 +70,11 @@ class Settings(BaseSettings):
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
 
     hq_api_token: SecretStr = SecretStr("")
-    page_link_secret: SecretStr = SecretStr("")  # unset: see config/link_key.py
+    page_link_secret: SecretStr = SecretStr("")  # unset: see config/keys.py
+    console_secret: SecretStr = SecretStr("")  # encrypts console sessions; unset: see config/keys.py
+    console_idle_minutes: int = Field(30, ge=1, le=24 * 60)  # a console session ends after this long unused
+    console_login_attempts: int = Field(5, ge=1, le=1000)  # wrong passwords per name and address per 15 minutes
+    branch_leads_may_post: bool = False  # branch leads may post tasks and contests for their own branch
     host: str = "0.0.0.0"
     port: int = Field(8080, ge=1, le=65535)
     # tortoise-orm writes TIMEZONE=UTC into os.environ when it opens the database, so the
@@ -115,7 +119,7 @@ class Settings(BaseSettings):
             raise ValueError("must be the 43-character EncodingAESKey from the WeCom console")
         return value
 
-    @field_validator("page_link_secret")
+    @field_validator("page_link_secret", "console_secret")
     @classmethod
     def _link_secret_is_long(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value() and len(value.get_secret_value()) < 32:

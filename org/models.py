@@ -39,6 +39,8 @@ class Guide(Model):
     userid = fields.CharField(max_length=64, unique=True)
     name = fields.CharField(max_length=64)
     store = fields.ForeignKeyField("guidebot.Store", related_name="guides", on_delete=fields.RESTRICT)
+    # set when an HR roster no longer lists them: they keep their history but get no tasks or pushes
+    left_at = fields.DatetimeField(null=True)
 
 
 class Team(Model):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "pushes", "digests"]
+DOMAIN = ["org", "fans", "tasks", "rewards", "leaderboards", "contests", "benchmarks", "pushes", "digests", "staff"]
 OURS = {"config", "kernel", "bot", *DOMAIN}
 
 

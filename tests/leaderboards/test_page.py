@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from config.link_key import page_link_key
+from config.keys import page_link_key
 from leaderboards.links import Holder, PageLinks
 from tests.support.clock import FakeClock
 

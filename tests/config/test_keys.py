@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from config.link_key import page_link_key
+from config.keys import page_link_key
 from config.settings import Settings, SettingsError, load_settings
 
 

@@ -1,7 +1,8 @@
-"""The key that signs guides' leaderboard links (leaderboards/links.py).
+"""The keys every replica must share: the one that signs guides' leaderboard links (leaderboards/links.py)
+and the one that encrypts console sessions.
 
-Every replica must sign with the same key, or a link made by one is refused by another.
-So: PAGE_LINK_SECRET when set; else a key derived from the WeCom app secret, which every
+A link or a session made by one replica must be taken by another. So: the key's own
+setting (PAGE_LINK_SECRET, CONSOLE_SECRET) when set; else a key derived from the WeCom app secret, which every
 replica of a real deployment already shares (the derivation reveals nothing of it); else,
 in demo mode, a random key made once and kept in var/, so links outlive a restart and
 `make console` and `make run` agree.
@@ -16,18 +17,30 @@ import os
 import secrets
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from config.settings import Settings
 
 KEY_FILE = "page-link.key"
 DERIVATION_LABEL = b"guidebot leaderboard links"
+CONSOLE_KEY_FILE = "console-session.key"
+CONSOLE_DERIVATION_LABEL = b"guidebot console sessions"
 
 
 def page_link_key(settings: Settings) -> bytes:
-    if secret := settings.page_link_secret.get_secret_value():
+    return _shared_key(settings, settings.page_link_secret, DERIVATION_LABEL, KEY_FILE)
+
+
+def console_session_key(settings: Settings) -> bytes:
+    return _shared_key(settings, settings.console_secret, CONSOLE_DERIVATION_LABEL, CONSOLE_KEY_FILE)
+
+
+def _shared_key(settings: Settings, own: SecretStr, label: bytes, key_file: str) -> bytes:
+    if secret := own.get_secret_value():
         return hashlib.sha256(secret.encode()).digest()
     if secret := settings.wecom_secret.get_secret_value():
-        return hmac.new(secret.encode(), DERIVATION_LABEL, hashlib.sha256).digest()
-    return _kept_key(settings.var_dir / KEY_FILE)
+        return hmac.new(secret.encode(), label, hashlib.sha256).digest()
+    return _kept_key(settings.var_dir / key_file)
 
 
 def _kept_key(path: Path) -> bytes:

@@ -1,0 +1,41 @@
+"""The audit trail: every change through the console or the API, who made it, and the state before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kernel.clock import Clock, SystemClock
+from staff.models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor: str = ""
+    action: str = ""
+    target: str = ""
+    before_id: int | None = None  # the page after this entry (newest first)
+
+
+class AuditTrail:
+    def __init__(self, clock: Clock | None = None) -> None:
+        self.clock = clock or SystemClock()
+
+    async def record(self, actor: str, action: str, target: str, before: Any = None, after: Any = None) -> AuditEntry:
+        return await AuditEntry.create(
+            at=self.clock.now(), actor=actor, action=action, target=target, before=before, after=after
+        )
+
+    async def entries(self, where: AuditFilter = AuditFilter(), limit: int = PAGE_SIZE) -> list[AuditEntry]:
+        query = AuditEntry.all()
+        if where.actor:
+            query = query.filter(actor__icontains=where.actor)
+        if where.action:
+            query = query.filter(action__icontains=where.action)
+        if where.target:
+            query = query.filter(target__icontains=where.target)
+        if where.before_id is not None:
+            query = query.filter(id__lt=where.before_id)
+        return await query.order_by("-id").limit(limit)
