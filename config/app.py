@@ -14,6 +14,7 @@ import benchmarks.views
 import bot.views
 import bot.webhook
 import config.ops
+import console.pages
 import contests.views
 import fans.views
 import kernel.jobs.views
@@ -25,9 +26,11 @@ import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
 from config.jobs import build_scheduler, job_names
+from config.keys import console_session_key
 from config.redis import open_redis, separate_pool
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
+from console.app import console_app
 from kernel.api import api_middlewares, setup_api
 from leaderboards.live import BoardFeed
 from org.demo import demo_org
@@ -47,8 +50,8 @@ def create_app(settings: Settings) -> web.Application:
 
     Resources open in order when the app starts (Redis, the database, the HTTP session, then
     the services and their background loops) and close in reverse. Routes: the WeCom
-    callback, /livez, /healthz, /metrics, the share links, the leaderboard page, and the HQ
-    API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
+    callback, /livez, /healthz, /metrics, the share links, the leaderboard page, the HQ console
+    (/console), and the HQ API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
     """
     app = web.Application(
         middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
@@ -61,6 +64,14 @@ def create_app(settings: Settings) -> web.Application:
     leaderboards.views.setup_routes(app)
     contests.views.setup_page_routes(app)
     benchmarks.views.setup_page_routes(app)
+    app.add_subapp(
+        "/console",
+        console_app(
+            console_session_key(settings),
+            secure_cookie=settings.public_url.startswith("https://"),
+            client_max_size=MAX_REQUEST_BYTES,
+        ),
+    )
     setup_api(
         app,
         org.views.api_routes()
@@ -161,6 +172,7 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[contests.views.CORRECTIONS] = services.corrections
     app[benchmarks.views.BENCHMARKS] = services.benchmarks
     app[fans.views.FAN_REPORTS] = services.fan_reports
+    app[console.pages.SERVICES] = services
 
 
 async def seed_demo_if_empty() -> None:
