@@ -103,7 +103,7 @@ async def test_after_signing_in_the_page_asked_for_opens(client, services):
     answer = await post_form(
         client,
         "/console/login",
-        {"username": "root", "password": ADMIN_PASSWORD},
+        {"username": "root", "password": ADMIN_PASSWORD, "next": "/console/audit"},
         page="/console/login?next=/console/audit",
     )
 
