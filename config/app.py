@@ -35,7 +35,7 @@ from kernel.api import api_middlewares, setup_api
 from leaderboards.live import BoardFeed
 from org.demo import demo_org
 from org.service import OrgService
-from staff.models import LocalAccount
+from staff.models import LocalAccount, StaffGrant, StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +103,8 @@ async def orm_ctx(app: web.Application) -> AsyncIterator[None]:
     await open_database(settings.resolved_database_url)
     if settings.demo_data:
         await seed_demo_if_empty()
-    if not await LocalAccount.exists() and not settings.sending_enabled:
-        log.warning("HQ console: no account can sign in yet; make one with `make admin NAME=you`, then open /console/")
+    if not await LocalAccount.exists() and not await StaffGrant.filter(role=StaffRole.HQ_ADMIN).exists():
+        log.warning("HQ console: no administrator yet; make one with `make admin NAME=you`, then open /console/")
     yield
     await close_database()
 
