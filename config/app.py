@@ -14,6 +14,7 @@ import benchmarks.views
 import bot.views
 import bot.webhook
 import config.ops
+import console.pages
 import contests.views
 import fans.views
 import kernel.jobs.views
@@ -26,15 +27,18 @@ import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
 from config.jobs import build_scheduler, job_names
+from config.keys import console_session_key
 from config.redis import open_redis, separate_pool
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
+from console.app import console_app
 from kernel.api import api_middlewares, setup_api
 from leaderboards.live import BoardFeed
 from org.demo import demo_org
 from org.service import OrgService
 from staff.access import Permission, roles_and_permissions
 from staff.bearer import ApiCallers
+from staff.models import LocalAccount, StaffGrant, StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +54,8 @@ def create_app(settings: Settings) -> web.Application:
 
     Resources open in order when the app starts (Redis, the database, the HTTP session, then
     the services and their background loops) and close in reverse. Routes: the WeCom
-    callback, /livez, /healthz, /metrics, the share links, the leaderboard page, and the HQ
-    API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
+    callback, /livez, /healthz, /metrics, the share links, the leaderboard page, the HQ console
+    (/console), and the HQ API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
     """
     hq_api_token = settings.hq_api_token.get_secret_value()
     app = web.Application(
@@ -66,6 +70,14 @@ def create_app(settings: Settings) -> web.Application:
     leaderboards.views.setup_routes(app)
     contests.views.setup_page_routes(app)
     benchmarks.views.setup_page_routes(app)
+    app.add_subapp(
+        "/console",
+        console_app(
+            console_session_key(settings),
+            secure_cookie=settings.public_url.startswith("https://"),
+            client_max_size=MAX_REQUEST_BYTES,
+        ),
+    )
     setup_api(
         app,
         org.views.api_routes()
@@ -99,6 +111,8 @@ async def orm_ctx(app: web.Application) -> AsyncIterator[None]:
     await open_database(settings.resolved_database_url)
     if settings.demo_data:
         await seed_demo_if_empty()
+    if not await LocalAccount.exists() and not await StaffGrant.filter(role=StaffRole.HQ_ADMIN).exists():
+        log.warning("HQ console: no administrator yet; make one with `make admin NAME=you`, then open /console/")
     yield
     await close_database()
 
@@ -174,6 +188,7 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[staff.views.API_CALLERS] = ApiCallers(
         services.settings.hq_api_token.get_secret_value(), services.api_tokens, services.staff
     )
+    app[console.pages.SERVICES] = services
 
 
 async def seed_demo_if_empty() -> None:

@@ -1,9 +1,10 @@
-"""The `guidebot` command: serve, migrate, seed-demo, import-org, rebuild-boards, demo-traffic."""
+"""The `guidebot` command: serve, migrate, seed-demo, import-org, rebuild-boards, demo-traffic, create-admin."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import ipaddress
 import logging
 import sys
@@ -28,6 +29,8 @@ from leaderboards.store import RedisBoardStore
 from org.csvfile import CsvError, parse_org_file
 from org.demo import demo_org
 from org.service import OrgImportError, OrgService
+from staff.accounts import AccountExists, StaffAccounts
+from staff.passwords import WeakPassword
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     traffic.add_argument("--minutes", type=_positive, help="stop after this many minutes (default: at Ctrl-C)")
     traffic.add_argument("--url", help="the running service (default: http://HOST:PORT from the settings)")
     traffic.add_argument("--force", action="store_true", help="run even though real WeCom credentials are set")
+    admin = commands.add_parser("create-admin", help="make a console administrator with a password (asked twice)")
+    admin.add_argument("username")
+    admin.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -74,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return drive_demo_traffic(settings, url=args.url or settings.local_url, **options)
     if args.command == "import-org":
         return asyncio.run(_import_org(settings, args.file))
+    if args.command == "create-admin":
+        return asyncio.run(_create_admin(settings, args.username, args.password_stdin))
     if args.command == "rebuild-boards":
         return asyncio.run(_rebuild_boards(settings))
     return asyncio.run(_with_database(settings, seed=args.command == "seed-demo"))
@@ -140,6 +148,26 @@ async def _import_org(settings: Settings, path: Path) -> int:
         return 1
     finally:
         await close_database()
+    return 0
+
+
+async def _create_admin(settings: Settings, username: str, from_stdin: bool) -> int:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("密码 (password): ")
+        if getpass.getpass("再输一次 (again): ") != password:
+            print("guidebot: the two passwords differ; nothing created", file=sys.stderr)
+            return 1
+    await open_database(settings.resolved_database_url)
+    try:
+        await StaffAccounts().create_admin(username, password)
+    except (WeakPassword, AccountExists) as exc:
+        print(f"guidebot: {exc}; nothing created", file=sys.stderr)
+        return 1
+    finally:
+        await close_database()
+    print(f"created console administrator {username}: sign in at /console/login")
     return 0
 
 

@@ -108,6 +108,7 @@ class Services:
     accounts: StaffAccounts
     audit: AuditTrail
     api_tokens: ApiTokens
+    wecom: WeComClient | None  # None in demo mode: no WeCom login, nothing sent
 
 
 SERVICES = web.AppKey("services", Services)
@@ -261,4 +262,5 @@ def build_services(
         accounts=StaffAccounts(clock),
         audit=AuditTrail(clock),
         api_tokens=ApiTokens(clock),
+        wecom=client,
     )

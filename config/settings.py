@@ -68,6 +68,7 @@ class Settings(BaseSettings):
     wecom_callback_token: SecretStr = SecretStr("")
     wecom_encoding_aes_key: SecretStr = SecretStr("")
     wecom_api_base: str = "https://qyapi.weixin.qq.com"
+    wecom_login_base: str = "https://login.work.weixin.qq.com"  # the console's 企业微信登录 page
 
     hq_api_token: SecretStr = SecretStr("")
     page_link_secret: SecretStr = SecretStr("")  # unset: see config/keys.py
@@ -121,12 +122,12 @@ class Settings(BaseSettings):
 
     @field_validator("page_link_secret", "console_secret")
     @classmethod
-    def _link_secret_is_long(cls, value: SecretStr) -> SecretStr:
+    def _secret_is_long(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value() and len(value.get_secret_value()) < 32:
             raise ValueError("must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
-    @field_validator("wecom_api_base", "invite_url", "public_url")
+    @field_validator("wecom_api_base", "wecom_login_base", "invite_url", "public_url")
     @classmethod
     def _is_http_url(cls, value: str, info: ValidationInfo) -> str:
         if info.field_name == "public_url" and not value:

@@ -34,6 +34,9 @@ WELCOME_BUSY_RETRIES = 3
 _DELETE_IF_EQUAL = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
 
 
+INVALID_CODE = 40029
+
+
 class WeComClient:
     def __init__(
         self,
@@ -93,6 +96,16 @@ class WeComClient:
 
     async def get_external_contact(self, external_userid: str) -> dict:
         return await self.call("GET", "externalcontact/get", params={"external_userid": external_userid})
+
+    async def member_for_login_code(self, code: str) -> str | None:
+        """The UserID behind a web-login code; None for a used, expired or made-up code, or a non-member."""
+        try:
+            answer = await self.call("GET", "auth/getuserinfo", params={"code": code}, retry_busy=False)
+        except WeComError as exc:
+            if exc.errcode == INVALID_CODE:
+                return None
+            raise
+        return answer.get("userid") or None
 
     async def call(
         self, method: str, path: str, *, params: dict | None = None, json: Any = None, retry_busy: bool = True

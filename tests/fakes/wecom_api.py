@@ -2,7 +2,8 @@
 
 Tokens expire; message/send takes at most 1000 users and silently drops what exceeds a
 member's 30/minute or 1000/hour; welcome codes are single-use and live 20 s; errors can be
-queued per path (`fail_next`). An unknown path is recorded and answered 404, and the
+queued per path (`fail_next`). Web-login codes are single-use and live 5 minutes; `/wwlogin/sso/login`
+stands in for the QR code with a form asking for the member's UserID. An unknown path is recorded and answered 404, and the
 fixture fails the test that caused it.
 
 Run on its own for manual tries and benchmarks: `python -m tests.fakes.wecom_api --port 9100`.
@@ -12,15 +13,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import itertools
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 WELCOME_CODE_TTL = 20.0
+LOGIN_CODE_TTL = 300.0
 
 
 @dataclass
@@ -45,6 +49,7 @@ class FakeWeCom:
     contact_types: dict[str, int] = field(default_factory=dict)
     _tokens: dict[str, float] = field(default_factory=dict)
     _welcome_codes: dict[str, float] = field(default_factory=dict)
+    _login_codes: dict[str, tuple[str, float]] = field(default_factory=dict)  # code: (userid, issued at)
     _used_codes: set[str] = field(default_factory=set)
     delays: dict[str, float] = field(default_factory=dict)  # seconds a path takes to answer
     _failures: dict[str, deque] = field(default_factory=lambda: defaultdict(deque))
@@ -71,6 +76,12 @@ class FakeWeCom:
         """How many of `codes` carried a welcome message (each can carry one at most)."""
         return len(self._used_codes.intersection(codes))
 
+    def issue_login_code(self, userid: str) -> str:
+        """What WeCom's web login hands the browser after `userid` scans the QR code."""
+        code = f"login-{next(self._counter)}"
+        self._login_codes[code] = (userid, self.clock())
+        return code
+
     def expire_tokens(self) -> None:
         self._tokens = {token: 0.0 for token in self._tokens}
 
@@ -85,7 +96,29 @@ class FakeWeCom:
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_route("*", "/cgi-bin/{path:.*}", self._dispatch)
+        app.router.add_get("/wwlogin/sso/login", self._login_page)
+        app.router.add_post("/wwlogin/sso/login", self._log_in)
         return app
+
+    async def _login_page(self, request: web.Request) -> web.Response:
+        """Stands in for the QR code: type the member's UserID instead of scanning."""
+        if request.query.get("appid") != self.corp_id:
+            return web.Response(status=400, text="appid is not this corp")
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in request.query.items()
+        )
+        page = (
+            '<!doctype html><meta charset="utf-8"><title>企业微信登录（模拟）</title>'
+            f'<form method="post">{hidden}<label>成员 UserID <input name="userid" autofocus></label>'
+            '<button type="submit">确认登录</button></form>'
+        )
+        return web.Response(text=page, content_type="text/html")
+
+    async def _log_in(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        code = self.issue_login_code(str(form.get("userid", "")))
+        target = f"{form['redirect_uri']}?{urlencode({'code': code, 'state': form.get('state', '')})}"
+        raise web.HTTPFound(target)
 
     async def _dispatch(self, request: web.Request) -> web.Response:
         path = request.match_info["path"]
@@ -119,6 +152,7 @@ class FakeWeCom:
             "message/update_template_card": lambda query, body: {"errcode": 0, "errmsg": "ok"},
             "externalcontact/send_welcome_msg": self._send_welcome_msg,
             "externalcontact/get": self._get_external_contact,
+            "auth/getuserinfo": self._get_user_info,
         }
 
     def _token_failure(self, token: str) -> dict | None:
@@ -174,6 +208,12 @@ class FakeWeCom:
                 "type": self.contact_types.get(external_userid, 1),
             },
         }
+
+    def _get_user_info(self, query, body) -> dict:
+        userid, issued = self._login_codes.pop(query.get("code", ""), ("", 0.0))
+        if not userid or self.clock() - issued > LOGIN_CODE_TTL:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        return {"errcode": 0, "errmsg": "ok", "userid": userid}
 
 
 def main() -> None:

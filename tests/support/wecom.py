@@ -33,6 +33,7 @@ def app_settings(api_base: str, **overrides) -> Settings:
         wecom_callback_token=TOKEN,
         wecom_encoding_aes_key=AES_KEY,
         wecom_api_base=api_base,
+        wecom_login_base=api_base,
         **overrides,
     )
 
