@@ -13,13 +13,14 @@ from leaderboards.metrics import Metric, Scope
 from leaderboards.periods import Period
 from leaderboards.ranking import Standing
 from leaderboards.service import Leaderboards
+from org.models import Guide
 from tasks.models import Task, TaskAssignment, TaskStatus
 
 
 class MorningDigests:
     """Composes and queues the digests of one morning, for every guide at once.
 
-    A guide's digest lists their open tasks of the day with progress and the gap, their
+    A guide on the roster gets one (a guide who left gets none). Their digest lists their open tasks of the day with progress and the gap, their
     rank on yesterday's sales board if they were on it, and their team's place in a
     running PK. A guide with no open task gets nothing: the rank and the PK alone are not
     worth a push. The reads are one query for the assignments, one board read, and one
@@ -63,7 +64,9 @@ class MorningDigests:
         if not tasks:
             return lines
         assignments = (
-            await TaskAssignment.filter(task_id__in=list(tasks), completed_at__isnull=True)
+            await TaskAssignment.filter(
+                task_id__in=list(tasks), completed_at__isnull=True, guide_userid__not_in=Guide.left_userids()
+            )
             .order_by("guide_userid", "task_id")
             .values_list("guide_userid", "task_id", "progress")
         )

@@ -7,6 +7,7 @@ with `OrgService.import_org`, which makes exactly these changes. Nothing here wr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from org.checks import check_import, where_in
@@ -101,6 +102,11 @@ async def unlisted_guides(data: OrgImport) -> list[Guide]:
     on_roster = await Guide.filter(left_at__isnull=True).values_list("id", "userid")
     ids = [pk for pk, userid in on_roster if userid not in listed]
     return sorted(await where_in(Guide.all().select_related("store"), "id", ids), key=lambda g: g.userid)
+
+
+async def who_left(userids: Iterable[str]) -> set[str]:
+    """Those of `userids` who left: a push composed for many guides leaves them out."""
+    return {g.userid for g in await where_in(Guide.filter(left_at__isnull=False), "userid", set(userids))}
 
 
 def _userids(data: OrgImport) -> set[str]:
