@@ -109,6 +109,11 @@ async def who_left(userids: Iterable[str]) -> set[str]:
     return {g.userid for g in await where_in(Guide.filter(left_at__isnull=False), "userid", set(userids))}
 
 
+async def has_left(userid: str) -> bool:
+    """Whether a guide left: a push to them alone is dropped (their coins, badges and sales still count)."""
+    return await Guide.filter(userid=userid, left_at__isnull=False).exists()
+
+
 def _userids(data: OrgImport) -> set[str]:
     return {g.userid for g in data.guides}
 

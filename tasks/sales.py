@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from kernel.clock import Clock
 from kernel.event_bus import EventBus
+from org.roster import has_left
 from org.service import OrgService
 from rewards.ports import GuideNotifier
 from tasks.counting import ProgressCounter
@@ -126,7 +127,7 @@ class SalesBook:
         return [(sale, await self._counter.tasks_counting(f"sale:{sale.id}")) for sale in await query]
 
     async def confirm(self, sale_id: int) -> tuple[Sale, list[int]]:
-        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once."""
+        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once; the guide hears so."""
         sale = await self._sale(sale_id)
         if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
@@ -147,7 +148,7 @@ class SalesBook:
                 )
         sale = await self._sale(sale_id)
         counted = await self._count(sale, include_self_reported_only=False)
-        if confirmed:
+        if confirmed and not await has_left(sale.guide_userid):
             await self._notifier.notify(
                 sale.guide_userid,
                 f"总部已确认你自报的业绩（{sale.orders} 单 {format_yuan(sale.amount_fen)}），已计入任务进度。",
