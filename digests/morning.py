@@ -20,9 +20,9 @@ from tasks.models import Task, TaskAssignment, TaskStatus
 class MorningDigests:
     """Composes and queues the digests of one morning, for every guide at once.
 
-    A guide on the roster gets one (a guide who left gets none). Their digest lists their open tasks of the day with progress and the gap, their
+    A guide's digest lists their open tasks of the day with progress and the gap, their
     rank on yesterday's sales board if they were on it, and their team's place in a
-    running PK. A guide with no open task gets nothing: the rank and the PK alone are not
+    running PK; a guide who left gets none. A guide with no open task gets nothing: the rank and the PK alone are not
     worth a push. The reads are one query for the assignments, one board read, and one
     roster and board read per running contest, whatever the number of guides.
     """

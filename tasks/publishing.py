@@ -72,7 +72,7 @@ class TaskPublisher:
         return await self.task(task_id)
 
     async def cancel(self, task_id: int) -> Task:
-        """Stop the task; every guide it was assigned to, still on the roster, is told once (a draft had no one to tell)."""
+        """Stop the task; each guide it was assigned to who is still on the roster is told once (a draft had none)."""
         task = await self.task(task_id)
         async with in_transaction():
             cancelled = await Task.filter(id=task.id, status__in=[TaskStatus.DRAFT, TaskStatus.PUBLISHED]).update(

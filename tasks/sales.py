@@ -127,7 +127,10 @@ class SalesBook:
         return [(sale, await self._counter.tasks_counting(f"sale:{sale.id}")) for sale in await query]
 
     async def confirm(self, sale_id: int) -> tuple[Sale, list[int]]:
-        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once; the guide hears so."""
+        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once.
+
+        The guide hears of it, unless they have left.
+        """
         sale = await self._sale(sale_id)
         if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
