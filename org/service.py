@@ -218,6 +218,7 @@ async def _upsert(model: type[Model], key: str, rows: list[dict], report: KindRe
 
 
 async def _mark_left(guide_ids: list[int], at: datetime) -> int:
+    """Date the leavers; their rows stay, since coins, fans and sales refer to them."""
     for start in range(0, len(guide_ids), CHUNK):
         await Guide.filter(id__in=guide_ids[start : start + CHUNK]).update(left_at=at)
     return len(guide_ids)
