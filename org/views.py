@@ -8,7 +8,7 @@ from typing import TypeVar
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
-from kernel.api import ApiError, ApiRoute, json_ok, query_params, validation_error
+from kernel.api import ApiError, ApiRoute, json_ok, parse_body, query_params, validation_error
 from org.checks import OrgImportError
 from org.csvfile import CsvError, parse_org_file
 from org.roster import RosterChanges, preview
@@ -28,11 +28,15 @@ async def preview_import(request: web.Request) -> web.Response:
 
 
 async def _with_upload(request: web.Request, use: Callable[[OrgImport], Awaitable[Result]]) -> Result:
-    """The uploaded JSON or CSV handed to `use`; a bad file or a reference to nothing answers 422 naming the fields."""
+    """The uploaded JSON or CSV handed to `use`; a bad file or a reference to nothing answers 422 naming the fields.
+
+    JSON is read as every HQ API body is (strictly, a broken rule being a `rule_violation`).
+    """
     content = await request.read()
-    name = "org.csv" if request.content_type == "text/csv" else "org.json"
     try:
-        return await use(parse_org_file(name, content))
+        if request.content_type == "text/csv":
+            return await use(parse_org_file("org.csv", content))
+        return await use(parse_body(OrgImport, content))
     except ValidationError as exc:
         raise validation_error(exc) from None
     except (CsvError, UnicodeDecodeError) as exc:

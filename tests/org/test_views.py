@@ -178,3 +178,11 @@ async def test_the_guide_list_shows_the_guides_who_left_only_when_asked(client, 
         ("wangwu", False),
         ("zhangsan", False),
     ]
+
+
+async def test_a_complete_roster_without_guides_answers_422_naming_the_rule(client, hq_headers):
+    response = await client.post("/api/v1/org/import/preview", json={"complete": True}, headers=hq_headers)
+
+    error = (await response.json())["error"]
+    assert response.status == 422
+    assert (error["code"], [f["field"] for f in error["fields"]]) == ("rule_violation", ["guides"])
