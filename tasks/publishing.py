@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from kernel.clock import Clock
+from org.models import Guide
 from org.service import OrgService, UnknownCodes
 from tasks.errors import InvalidTask, TaskNotFound, TaskStateConflict
 from tasks.models import Task, TaskAssignment, TaskStatus
@@ -71,14 +72,14 @@ class TaskPublisher:
         return await self.task(task_id)
 
     async def cancel(self, task_id: int) -> Task:
-        """Stop the task; every guide it was assigned to is told once (a draft had no one to tell)."""
+        """Stop the task; each guide it was assigned to who is still on the roster is told once (a draft had none)."""
         task = await self.task(task_id)
         async with in_transaction():
             cancelled = await Task.filter(id=task.id, status__in=[TaskStatus.DRAFT, TaskStatus.PUBLISHED]).update(
                 status=TaskStatus.CANCELLED, cancelled_at=self._clock.now()
             )
             guides = (
-                await TaskAssignment.filter(task_id=task.id)
+                await TaskAssignment.filter(task_id=task.id, guide_userid__not_in=Guide.left_userids())
                 .order_by("guide_userid")
                 .values_list("guide_userid", flat=True)
             )
