@@ -6,6 +6,9 @@ The lists are whole (never paged), so keeping to the caller's stores here leaves
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 from aiohttp import web
 from pydantic import BaseModel, Field, ValidationError
 
@@ -13,8 +16,8 @@ from kernel.api import ApiError, ApiRoute, json_ok, parse_body, query_params, va
 from org.checks import OrgImportError
 from org.csvfile import CsvError, parse_org_file
 from org.models import Guide
-from org.schemas import Code, GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
 from org.roster import RosterChanges, preview
+from org.schemas import Code, GuideOut, ImportReport, OrgImport, StoreOut, TeamOut
 from org.service import OrgService
 from staff.access import Permission
 from staff.views import principal
