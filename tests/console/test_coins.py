@@ -32,6 +32,26 @@ async def test_the_ledger_names_the_source_of_each_entry_and_links_to_the_task(a
     assert f"订单 #{redemption.id}" in page and "兑换礼品" in page
 
 
+@pytest.mark.parametrize(
+    ("source_type", "source_id", "kind"),
+    [
+        ("contest", "7", "PK赛"),
+        ("task", "abc", "任务"),
+        ("benchmark", "2026-05-01:top_sales", "标杆导购"),
+        ("x", "y", "其他"),
+    ],
+)
+async def test_a_source_the_console_cannot_look_up_still_reads_as_its_kind(
+    as_operator, services, source_type, source_id, kind
+):
+    await services.ledger.post("zhangsan", 10, "奖励", source_type=source_type, source_id=source_id)
+
+    response = await as_operator.get(LEDGER)
+
+    assert response.status == 200
+    assert f'<span class="badge">{kind}</span>' in await response.text()
+
+
 async def test_a_grant_names_who_gave_it_and_is_audited(as_operator, services):
     response = await post_form(as_operator, f"{LEDGER}/adjust", grant(), page=LEDGER)
 
