@@ -58,8 +58,8 @@ async def adjust_coins(request: web.Request) -> web.Response:
     form = await request.post()
     data: dict[str, Any] = {"guide": guide.userid, "reason": str(form.get("reason", "")).strip()}
     data |= as_numbers(form, ["amount"]) | {"request_id": str(form.get("request_id", ""))}
-    if form.get("direction") == "deduct" and isinstance(data.get("amount"), int):
-        data["amount"] = -data["amount"]
+    if isinstance(data.get("amount"), int):  # the form asks for a count and a direction, the API for a signed amount
+        data["amount"] = abs(data["amount"]) * (-1 if form.get("direction") == "deduct" else 1)
     adjustment, errors = validate(CoinAdjustIn, data, ADJUST_LABELS)
     if adjustment is None:
         return await _ledger_page(request, guide, form, errors)
