@@ -41,7 +41,13 @@ LABELS = {
 } | {
     f"teams.squads.{n}{part}": f"第 {n + 1} 支战队{label}"
     for n in range(SQUAD_ROWS)
-    for part, label in (("", ""), (".code", "的代码"), (".name", "的名称"), (".stores", "的门店"), (".guides", "的导购"))
+    for part, label in (
+        ("", ""),
+        (".code", "的代码"),
+        (".name", "的名称"),
+        (".stores", "的门店"),
+        (".guides", "的导购"),
+    )
 }
 
 

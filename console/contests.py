@@ -107,7 +107,9 @@ async def settle_contest_day(request: web.Request) -> web.Response:
         settled = await services(request).settlement.settle(running.id, day)
     except ContestError as exc:  # a day outside the contest, or one whose facts are still being counted
         if isinstance(exc, Invalid):
-            return await _contest_page(request, running, error="；".join(chinese(m) for _, m in exc.problems), status=422)
+            return await _contest_page(
+                request, running, error="；".join(chinese(m) for _, m in exc.problems), status=422
+            )
         return await _contest_page(request, running, error=chinese(str(exc)), status=409)
     await record_change(
         request, "结算PK赛日", _target(running.id), None, day_out(running, settled).model_dump(mode="json")

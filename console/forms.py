@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from kernel.api import ApiError, Check, parse_body, parse_checked
+from kernel.api import ApiError, Check, parse_body, parse_checked, validation_error
 
 Model = TypeVar("Model", bound=BaseModel)
 Errors = dict[str, str]
@@ -43,7 +43,10 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"must not be negative"), "不能为负数"),
     (re.compile(r"must be a whole number"), "只有销售额可以有小数，请填写整数"),
     (re.compile(r"ranking by target needs a daily_team_target above 0"), "按目标达成率排名时，战队每日目标必须大于 0"),
-    (re.compile(r"the personal_target prize needs a personal_daily_target above 0"), "设置了个人达标奖，个人每日目标必须大于 0"),
+    (
+        re.compile(r"the personal_target prize needs a personal_daily_target above 0"),
+        "设置了个人达标奖，个人每日目标必须大于 0",
+    ),
     (re.compile(r"final_guides prizes need individual: true"), "个人总排名奖需要勾选「同时进行个人PK」"),
     (re.compile(r"a squad names stores or guides"), "每个战队至少填一家门店或一名导购"),
     (re.compile(r"name branches or squads, not both"), "分公司对抗和自定义战队只能选一种"),
@@ -52,10 +55,19 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"store '(.*)' is in two squads: (.*)"), r"门店 \1 同时在两支战队：\2"),
     (re.compile(r"guide '(.*)' is in two squads: (.*)"), r"导购 \1 同时在两支战队：\2"),
     (re.compile(r"unknown '(.*)'"), r"没有 \1"),
-    (re.compile(r"(\d+月\d+日) \((\S+)\) has not ended yet in \S+: settle it from (\S+) on"), r"\1还没结束，\3 起才能结算"),
+    (
+        re.compile(r"(\d+月\d+日) \((\S+)\) has not ended yet in \S+: settle it from (\S+) on"),
+        r"\1还没结束，\3 起才能结算",
+    ),
     (re.compile(r"(\d+) facts of (\S+) are still being counted.*"), r"\2 还有 \1 条数据在统计中，请稍后再结算"),
-    (re.compile(r"(\d+) facts of (\S+) failed to reach the boards.*"), r"\2 有 \1 条数据处理失败：请先在「报表 › 死信」重放后再结算"),
+    (
+        re.compile(r"(\d+) facts of (\S+) failed to reach the boards.*"),
+        r"\2 有 \1 条数据处理失败：请先在「报表 › 死信」重放后再结算",
+    ),
     (re.compile(r"(\S+) is not a day of the contest \((\S+) to (\S+)\)"), r"\1 不是本赛事的比赛日（\2 至 \3）"),
+    # query strings (fans/views.py FanReportQuery, staff/schemas.py AuditQuery)
+    (re.compile(r"write the day as YYYY-MM-DD"), "请按 年-月-日 填写，例如 2026-05-01"),
+    (re.compile(r"must be between (\S+) and (\S+)"), r"须在 \1 至 \2 之间"),
     # named API tokens (staff/schemas.py TokenIn)
     (re.compile(r"is required for the (branch_lead|store_manager) role"), "该角色必须填写"),
     (re.compile(r"must be empty for the \S+ role"), "该角色不需要填写"),
@@ -87,6 +99,16 @@ async def validate_checked(
         return await parse_checked(model, json.dumps(data), check), {}
     except ApiError as exc:
         return None, _errors(exc, labels)
+
+
+def validate_query(
+    model: type[Model], query: Mapping[str, str], labels: Mapping[str, str]
+) -> tuple[Model | None, Errors]:
+    """A filter in the query string, read as the HQ API reads its query parameters (strings, then the model)."""
+    try:
+        return model.model_validate_strings(dict(query)), {}
+    except ValidationError as exc:
+        return None, _errors(validation_error(exc), labels)
 
 
 def _errors(exc: ApiError, labels: Mapping[str, str]) -> Errors:

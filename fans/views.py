@@ -48,6 +48,11 @@ async def fan_report(request: web.Request) -> web.Response:
     )
     if query.format != "csv":
         return json_ok(report)
+    return csv_download(report)
+
+
+def csv_download(report: FanReportOut) -> web.Response:
+    """The report as a file for Excel (the HQ API's ?format=csv and the console's download)."""
     name = f"fans-{report.period}-{report.scope}-{report.first_day}.csv"
     return web.Response(
         body=("\ufeff" + report_csv(report)).encode(),  # the BOM lets Excel read the Chinese

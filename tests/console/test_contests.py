@@ -76,7 +76,7 @@ async def test_an_operator_sets_up_a_branch_pk_and_lands_on_its_page(as_operator
     assert response.headers["Location"] == f"/console/contests/{contest.id}"
     page = await (await as_operator.get(response.headers["Location"])).text()
     assert "上海分公司" in page and "杭州分公司" in page
-    assert f'href="http://' in page and f"/leaderboard/contests/{contest.id}" in page
+    assert 'href="http://' in page and f"/leaderboard/contests/{contest.id}" in page
 
 
 async def test_setting_up_a_contest_is_audited_with_what_was_created(as_operator, two_branches):
@@ -134,7 +134,12 @@ async def test_a_store_manager_sees_only_contests_their_store_plays_in(as_store_
     theirs = await ran_last_week(branches=("SH", "HZ"), name="沪杭PK")
     others = await ran_last_week(
         name="杭州内部赛",
-        teams={"squads": [{"code": "A", "name": "甲", "guides": ["zhaoliu"]}, {"code": "B", "name": "乙", "stores": ["HZ01"]}]},
+        teams={
+            "squads": [
+                {"code": "A", "name": "甲", "guides": ["zhaoliu"]},
+                {"code": "B", "name": "乙", "stores": ["HZ01"]},
+            ]
+        },
     )
 
     listed = await (await as_store_manager.get("/console/contests")).text()
