@@ -7,6 +7,7 @@ stores in the service's query; the CSV is the API's.
 from __future__ import annotations
 
 from aiohttp import web
+from pydantic import TypeAdapter, ValidationError
 
 from console.charts import net_vs_target
 from console.display import local_time
@@ -14,6 +15,7 @@ from console.forms import validate_query
 from console.pages import not_found, principal, render, requires, services
 from fans.schemas import ReportPeriod, ReportScope
 from fans.views import FanReportQuery, csv_download
+from org.schemas import UserId
 from pushes.models import HOLD_REASON_LABELS
 from pushes.views import push_log
 from staff.access import Permission
@@ -24,6 +26,7 @@ QUERY_LABELS = {"period": "统计周期", "date": "日期", "scope": "按", "for
 PERIODS = [(ReportPeriod.DAY, "日"), (ReportPeriod.WEEK, "周"), (ReportPeriod.MONTH, "月")]
 SCOPES = [(ReportScope.STORE, "门店"), (ReportScope.BRANCH, "分公司")]
 PUSH_LOG_ENTRIES = 200
+USERID = TypeAdapter(UserId)
 OUTCOMES = {
     "sent": ("已发送", "ok"),
     "deferred": ("已推迟", "warn"),
@@ -68,7 +71,7 @@ async def guide_push_log(request: web.Request) -> web.Response:
     userid = request.query.get("userid", "").strip()
     if not userid:
         return render(request, "reports/pushes.html", userid="", log=None)
-    guide = await services(request).org.guide(userid) if len(userid) <= 64 else None
+    guide = await services(request).org.guide(userid) if _is_userid(userid) else None
     if guide is None or not principal(request).sees_store(guide.store.code):
         raise not_found("没有这名导购，或不在你的管理范围内")
     log = await push_log(services(request).pushes, guide.userid, PUSH_LOG_ENTRIES)
@@ -82,6 +85,15 @@ async def guide_push_log(request: web.Request) -> web.Response:
         reasons=REASONS,
         local_time=lambda at: local_time(request, at),
     )
+
+
+def _is_userid(text: str) -> bool:
+    """A WeCom UserID as the API's path parameter takes it; anything else names no guide (and never reaches SQL)."""
+    try:
+        USERID.validate_python(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _asked(query) -> dict[str, str]:

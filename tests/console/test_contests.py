@@ -8,10 +8,11 @@ import pytest
 from benchmarks.models import BenchmarkPick
 from contests.book import ContestBook
 from contests.models import Contest, ContestCorrection
+from org.models import Branch, OrgRole, Role
 from org.service import OrgService
 from staff.models import AuditEntry
 from tests.support.clock import FakeClock
-from tests.support.console import csrf_token, post_form
+from tests.support.console import csrf_token, post_form, sign_in_with_wecom
 from tests.support.contests import contest_in
 from tests.support.staff import TWO_BRANCHES
 from tests.support.tasks import SHANGHAI
@@ -117,6 +118,35 @@ async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
 
     assert "第 2 支战队的门店：没有 NOPE" in page
     assert 'name="teams.squads.1.code" value="B"' in page  # the rows moved up, as numbered
+
+
+@pytest.fixture
+async def as_posting_branch_lead(client, services, fake_wecom, two_branches):
+    """The client, signed in as fenzong, lead of 上海分公司, where HQ lets branch leads post."""
+    await OrgRole.create(userid="fenzong", role=Role.BRANCH_LEAD, branch=await Branch.get(code="SH"))
+    services.staff.branch_leads_may_post = True
+    await sign_in_with_wecom(client, fake_wecom, "fenzong")
+    return client
+
+
+async def test_a_branch_lead_who_may_post_sets_up_a_pk_between_their_own_stores(as_posting_branch_lead):
+    squads = {
+        "teams.kind": "squads",
+        "teams.squads.0.code": "A", "teams.squads.0.name": "南京东路队", "teams.squads.0.stores": "SH01",
+        "teams.squads.1.code": "B", "teams.squads.1.name": "徐家汇队", "teams.squads.1.stores": "SH02",
+    }  # fmt: skip
+
+    response = await post_contest(as_posting_branch_lead, **squads)
+
+    assert response.status == 303 and await Contest.exists(name="五一业绩PK")
+
+
+async def test_a_branch_lead_may_not_set_up_a_pk_that_reaches_another_branch(as_posting_branch_lead):
+    response = await post_contest(as_posting_branch_lead)  # 上海 vs 杭州
+
+    assert response.status == 422
+    assert "参赛分公司：HZ 不在你的管理范围内" in await response.text()
+    assert await Contest.all().count() == 0
 
 
 async def test_contests_are_listed_running_and_finished(as_operator, two_branches):

@@ -81,8 +81,9 @@ async def test_a_guides_push_log_lists_what_was_sent_and_why_not(as_store_manage
 async def test_the_push_log_of_another_stores_guide_is_404_like_an_unknown_one(as_store_manager, org):
     other_store = await as_store_manager.get("/console/reports/pushes", params={"userid": "lisi"})
     unknown = await as_store_manager.get("/console/reports/pushes", params={"userid": "nobody"})
+    hostile = await as_store_manager.get("/console/reports/pushes", params={"userid": "zhang\x00san"})
 
-    assert other_store.status == unknown.status == 404
+    assert other_store.status == unknown.status == hostile.status == 404
     assert await other_store.text() == await unknown.text()
 
 
