@@ -77,7 +77,7 @@ async def create_contest(request: web.Request) -> web.Response:
     try:
         running = await book.create(data)
     except Invalid as exc:  # an org unit removed between the check and the write
-        errors = {field: f"{contest_form.LABELS.get(field, field)}：{chinese(m)}" for field, m in exc.problems}
+        errors = {field: f"{contest_form.LABELS.get(field, field)}：{reason}" for field, reason in _reasons(exc)}
         return await _form_page(request, contest_form.compacted(form), errors, status=422)
     created = await contest_out(running, services(request).page_links)
     await record_change(request, "创建PK赛", _target(running.id), None, _audited(created))
@@ -106,11 +106,8 @@ async def settle_contest_day(request: web.Request) -> web.Response:
     try:
         settled = await services(request).settlement.settle(running.id, day)
     except ContestError as exc:  # a day outside the contest, or one whose facts are still being counted
-        if isinstance(exc, Invalid):
-            return await _contest_page(
-                request, running, error="；".join(chinese(m) for _, m in exc.problems), status=422
-            )
-        return await _contest_page(request, running, error=chinese(str(exc)), status=409)
+        reasons = "；".join(reason for _, reason in _reasons(exc))
+        return await _contest_page(request, running, error=reasons, status=422 if isinstance(exc, Invalid) else 409)
     await record_change(
         request, "结算PK赛日", _target(running.id), None, day_out(running, settled).model_dump(mode="json")
     )
@@ -181,6 +178,12 @@ async def _form_page(request: web.Request, form, errors: dict[str, str], status:
         rankings=contest_form.RANKINGS,
         squad_rows=range(contest_form.SQUAD_ROWS),
     )
+
+
+def _reasons(exc: ContestError) -> list[tuple[str, str]]:
+    """(field, reason in Chinese) for each problem the domain named."""
+    problems = exc.problems if isinstance(exc, Invalid) else [("", str(exc))]
+    return [(field, chinese(message)) for field, message in problems]
 
 
 def _audited(contest: ContestOut) -> dict:
