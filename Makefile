@@ -7,7 +7,7 @@ ifeq ($(origin AS),default)
 AS :=
 endif
 
-.PHONY: install run test bench console migrations
+.PHONY: install run test bench console admin migrations
 
 $(BIN)/guidebot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ bench: install  ## throughput and latency figures, printed (not a test)
 
 console: install  ## chat with the bot as a guide, without WeCom (AS=userid picks the guide)
 	$(BIN)/python -m bot.console $(if $(AS),--as $(AS))
+
+admin: install  ## make a console administrator: make admin NAME=you (asks for the password twice)
+	$(BIN)/guidebot create-admin $(or $(NAME),admin)
 
 migrations: install  ## write a migration after changing models
 	$(BIN)/tortoise -c config.db.TORTOISE_ORM makemigrations guidebot

@@ -38,6 +38,7 @@ from org.demo import demo_org
 from org.service import OrgService
 from staff.access import Permission, roles_and_permissions
 from staff.bearer import ApiCallers
+from staff.models import LocalAccount, StaffGrant, StaffRole
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,8 @@ async def orm_ctx(app: web.Application) -> AsyncIterator[None]:
     await open_database(settings.resolved_database_url)
     if settings.demo_data:
         await seed_demo_if_empty()
+    if not await LocalAccount.exists() and not await StaffGrant.filter(role=StaffRole.HQ_ADMIN).exists():
+        log.warning("HQ console: no administrator yet; make one with `make admin NAME=you`, then open /console/")
     yield
     await close_database()
 
@@ -180,12 +183,12 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[contests.views.CORRECTIONS] = services.corrections
     app[benchmarks.views.BENCHMARKS] = services.benchmarks
     app[fans.views.FAN_REPORTS] = services.fan_reports
-    app[console.pages.SERVICES] = services
     app[staff.views.API_TOKENS] = services.api_tokens
     app[staff.views.AUDIT_TRAIL] = services.audit
     app[staff.views.API_CALLERS] = ApiCallers(
         services.settings.hq_api_token.get_secret_value(), services.api_tokens, services.staff
     )
+    app[console.pages.SERVICES] = services
 
 
 async def seed_demo_if_empty() -> None:
