@@ -37,13 +37,20 @@ class DeadLetters:
     source: Callable[[Services], Any]
     describe: Callable[[Any], DeadLetterOut]
 
+    async def rows(self, services: Services) -> list[DeadLetterOut]:
+        """The dead letters of this kind, newest first (the API's list and the console's page)."""
+        return [self.describe(row) for row in await self.source(services).dead_letters()]
+
+    async def replay_row(self, services: Services, row_id: int) -> bool:
+        """Give the row a fresh set of attempts; False when it is not a dead letter (any more)."""
+        return await self.source(services).replay(row_id)
+
     async def list(self, request: web.Request) -> web.Response:
-        rows = await self.source(request.app[SERVICES]).dead_letters()
-        return json_ok([self.describe(row) for row in rows])
+        return json_ok(await self.rows(request.app[SERVICES]))
 
     async def replay(self, request: web.Request) -> web.Response:
         row_id = path_params(request)["row_id"]
-        if not await self.source(request.app[SERVICES]).replay(row_id):
+        if not await self.replay_row(request.app[SERVICES], row_id):
             raise ApiError(409, "conflict", f"{self.what} {row_id} is not a dead letter (unknown, or replayed already)")
         return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
 

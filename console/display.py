@@ -1,7 +1,9 @@
-"""How the console writes what it shows: times in the business time zone, the guides behind userids."""
+"""How the console writes what it shows and reads what people type: times in the business time zone, the guides
+behind userids, lists typed into one box."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -9,6 +11,8 @@ from aiohttp import web
 
 from console.pages import services
 from org.models import Guide
+
+SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 
 def local_time(request: web.Request) -> Callable[[datetime | None], str]:
@@ -25,3 +29,8 @@ async def guides_by_userid(userids: Iterable[str]) -> dict[str, Guide]:
     """The guides named in a page of rows, with their stores, in one query."""
     guides = await Guide.filter(userid__in=sorted(set(userids))).select_related("store")
     return {guide.userid: guide for guide in guides}
+
+
+def split_list(text: str) -> list[str]:
+    """`SH01, SH02` or `SH01 SH02` or `SH01、SH02`: the items in order, blanks dropped."""
+    return [item for item in SEPARATORS.split(text.strip()) if item]

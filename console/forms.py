@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from kernel.api import ApiError, parse_body
+from kernel.api import ApiError, Check, parse_body, parse_checked, validation_error
 
 Model = TypeVar("Model", bound=BaseModel)
 Errors = dict[str, str]
@@ -39,6 +39,44 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"must not be 0"), "不能为 0"),
     (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),
     (re.compile(r"is not after \S+"), "须晚于开始时间"),
+    # contests (contests/schemas.py, ContestBook.problems, settlement)
+    (re.compile(r"send an integer or a decimal string with up to 2 places.*"), "请填写金额，最多两位小数"),
+    (re.compile(r"is before start_date"), "不能早于开始日期"),
+    (re.compile(r"is more than (\d+) days after start_date"), r"距开始日期不能超过 \1 天"),
+    (re.compile(r"must be after today \((\S+)\).*"), r"必须晚于今天（\1）：PK赛按整天计"),
+    (re.compile(r"must not be negative"), "不能为负数"),
+    (re.compile(r"must be a whole number"), "只有销售额可以有小数，请填写整数"),
+    (re.compile(r"ranking by target needs a daily_team_target above 0"), "按目标达成率排名时，战队每日目标必须大于 0"),
+    (
+        re.compile(r"the personal_target prize needs a personal_daily_target above 0"),
+        "设置了个人达标奖，个人每日目标必须大于 0",
+    ),
+    (re.compile(r"final_guides prizes need individual: true"), "个人总排名奖需要勾选「同时进行个人PK」"),
+    (re.compile(r"a squad names stores or guides"), "每个战队至少填一家门店或一名导购"),
+    (re.compile(r"name branches or squads, not both"), "分公司对抗和自定义战队只能选一种"),
+    (re.compile(r"a PK needs at least 2 teams.*"), "PK 至少需要 2 支战队"),
+    (re.compile(r"(?:code )?'(.*)' appears twice"), r"\1 重复出现"),
+    (re.compile(r"store '(.*)' is in two squads: (.*)"), r"门店 \1 同时在两支战队：\2"),
+    (re.compile(r"guide '(.*)' is in two squads: (.*)"), r"导购 \1 同时在两支战队：\2"),
+    (re.compile(r"unknown '(.*)'"), r"没有 \1"),
+    (
+        re.compile(r"(\d+月\d+日) \((\S+)\) has not ended yet in \S+: settle it from (\S+) on"),
+        r"\1还没结束，\3 起才能结算",
+    ),
+    (re.compile(r"(\d+) facts of (\S+) are still being counted.*"), r"\2 还有 \1 条数据在统计中，请稍后再结算"),
+    (
+        re.compile(r"(\d+) facts of (\S+) failed to reach the boards.*"),
+        r"\2 有 \1 条数据处理失败：请先在「报表 › 死信」重放后再结算",
+    ),
+    (re.compile(r"(\S+) is not a day of the contest \((\S+) to (\S+)\)"), r"\1 不是本赛事的比赛日（\2 至 \3）"),
+    # query strings (fans/views.py FanReportQuery, staff/schemas.py AuditQuery)
+    (re.compile(r"write the day as YYYY-MM-DD"), "请按 年-月-日 填写，例如 2026-05-01"),
+    (re.compile(r"must be between (\S+) and (\S+)"), r"须在 \1 至 \2 之间"),
+    # named API tokens (staff/schemas.py TokenIn)
+    (re.compile(r"is required for the (branch_lead|store_manager) role"), "该角色必须填写"),
+    (re.compile(r"must be empty for the \S+ role"), "该角色不需要填写"),
+    (re.compile(r"unknown branch '(.*)'"), r"没有分公司 \1"),
+    (re.compile(r"unknown store '(.*)'"), r"没有门店 \1"),
 ]
 
 
@@ -54,7 +92,31 @@ def validate(model: type[Model], data: Mapping[str, Any], labels: Mapping[str, s
     try:
         return parse_body(model, json.dumps(data)), {}
     except ApiError as exc:
-        return None, {f["field"]: f"{_label(f['field'], labels)}：{chinese(f['message'])}" for f in exc.fields}
+        return None, _errors(exc, labels)
+
+
+async def validate_checked(
+    model: type[Model], data: Mapping[str, Any], labels: Mapping[str, str], check: Check
+) -> tuple[Model | None, Errors]:
+    """`validate` plus the problems only the services know (an unknown branch…), as the API's `read_body` adds them."""
+    try:
+        return await parse_checked(model, json.dumps(data), check), {}
+    except ApiError as exc:
+        return None, _errors(exc, labels)
+
+
+def validate_query(
+    model: type[Model], query: Mapping[str, str], labels: Mapping[str, str]
+) -> tuple[Model | None, Errors]:
+    """A filter in the query string, read as the HQ API reads its query parameters (strings, then the model)."""
+    try:
+        return model.model_validate_strings(dict(query)), {}
+    except ValidationError as exc:
+        return None, _errors(validation_error(exc), labels)
+
+
+def _errors(exc: ApiError, labels: Mapping[str, str]) -> Errors:
+    return {f["field"]: f"{_label(f['field'], labels)}：{chinese(f['message'])}" for f in exc.fields}
 
 
 def _label(field: str, labels: Mapping[str, str]) -> str:

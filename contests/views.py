@@ -68,12 +68,12 @@ async def create_contest(request: web.Request) -> web.Response:
     book = request.app[CONTESTS]
     data = await read_body(request, ContestIn, check=book.problems)
     running = await _guarded(book.create(data))
-    return json_ok(await _contest_out(running, request.app[PAGE_LINKS]), status=201)
+    return json_ok(await contest_out(running, request.app[PAGE_LINKS]), status=201)
 
 
 async def list_contests(request: web.Request) -> web.Response:
     links = request.app[PAGE_LINKS]
-    return json_ok([await _contest_out(running, links) for running in await request.app[CONTESTS].all()])
+    return json_ok([await contest_out(running, links) for running in await request.app[CONTESTS].all()])
 
 
 async def contest_standing(request: web.Request) -> web.Response:
@@ -112,11 +112,16 @@ async def settle_day(request: web.Request) -> web.Response:
     settlement = request.app[SETTLEMENT]
     contest_id, day = path_params(request)["contest_id"], query_params(request).day
     settled = await _guarded(settlement.settle(contest_id, day))
-    return json_ok(_day_out(await request.app[CONTESTS].get(contest_id), settled))
+    return json_ok(day_out(await request.app[CONTESTS].get(contest_id), settled))
 
 
 async def contest_results(request: web.Request) -> web.Response:
     running, days = await _guarded(request.app[SETTLEMENT].results(path_params(request)["contest_id"]))
+    return json_ok(results_out(running, days))
+
+
+def results_out(running: Running, days: list[ContestDay]) -> ResultsOut:
+    """The settled days and the final ranking as owed now (the API's answer and the console's page)."""
     final = None
     if running.contest.final_current is not None:
         states = [DayState.from_json(d.current["state"]) for d in days]
@@ -128,15 +133,15 @@ async def contest_results(request: web.Request) -> web.Response:
             prizes=_prizes_out(running.contest.final_current),
             corrected=running.contest.final_current != running.contest.final_settled,
         )
-    return json_ok(ResultsOut(contest_id=running.id, days=[_day_out(running, d) for d in days], final=final))
+    return ResultsOut(contest_id=running.id, days=[day_out(running, d) for d in days], final=final)
 
 
 async def contest_corrections(request: web.Request) -> web.Response:
     corrections = await _guarded(request.app[CORRECTIONS].of_contest(path_params(request)["contest_id"]))
-    return json_ok([_correction_out(c) for c in corrections])
+    return json_ok([correction_out(c) for c in corrections])
 
 
-async def _contest_out(running: Running, links: PageLinks) -> ContestOut:
+async def contest_out(running: Running, links: PageLinks) -> ContestOut:
     contest, metric = running.contest, running.metric
     settled = await ContestDay.filter(contest_id=contest.id).order_by("day").values_list("day", flat=True)
     return ContestOut(
@@ -166,7 +171,7 @@ async def _contest_out(running: Running, links: PageLinks) -> ContestOut:
     )
 
 
-def _day_out(running: Running, settled: ContestDay) -> DayResultOut:
+def day_out(running: Running, settled: ContestDay) -> DayResultOut:
     state = DayState.from_json(settled.current["state"])
     return DayResultOut(
         day=settled.day,
@@ -195,7 +200,7 @@ def _team_out(running: Running, standing: TeamStanding) -> TeamStandingOut:
     )
 
 
-def _correction_out(correction: ContestCorrection) -> CorrectionOut:
+def correction_out(correction: ContestCorrection) -> CorrectionOut:
     return CorrectionOut(
         id=correction.id,
         day=correction.day,

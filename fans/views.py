@@ -47,6 +47,11 @@ async def fan_report(request: web.Request) -> web.Response:
     )
     if query.format != "csv":
         return json_ok(report)
+    return report_download(report)
+
+
+def report_download(report: FanReportOut) -> web.Response:
+    """The report as a file for Excel (the HQ API's ?format=csv and the console's download)."""
     name = f"fans-{report.period}-{report.scope}-{report.first_day}.csv"
     return csv_download(name, report_csv(report))
 

@@ -52,35 +52,37 @@ class PushLogQuery(BaseModel):
 
 async def guide_push_log(request: web.Request) -> web.Response:
     userid = (await guide_in_scope(request, path_params(request)["userid"])).userid
-    budget = request.app[PUSHES]
-    history = await push_history(userid, budget.clock.now(), query_params(request).limit)
-    return json_ok(
-        PushLogOut(
-            userid=userid,
-            muted_until=history.muted_until,
-            waiting=[
-                WaitingPushOut(
-                    key=push.source_key,
-                    kind=push_kind(push.source_key),
-                    reason=push.reason.value,
-                    reason_text=HOLD_REASON_LABELS[HoldReason(push.reason)],
-                    release_at=push.release_at,
-                    deferred_at=push.created_at,
-                )
-                for push in history.waiting
-            ],
-            log=[
-                PushLogEntryOut(
-                    at=entry.at,
-                    key=entry.key,
-                    kind=push_kind(entry.key),
-                    outcome=entry.outcome.value,
-                    reason=entry.reason,
-                    detail=entry.detail,
-                )
-                for entry in history.entries
-            ],
-        )
+    return json_ok(await push_log(request.app[PUSHES], userid, query_params(request).limit))
+
+
+async def push_log(budget: PushBudget, userid: str, limit: int) -> PushLogOut:
+    """A guide's push log as the HQ API answers it and the console shows it (the caller checked the guide's scope)."""
+    history = await push_history(userid, budget.clock.now(), limit)
+    return PushLogOut(
+        userid=userid,
+        muted_until=history.muted_until,
+        waiting=[
+            WaitingPushOut(
+                key=push.source_key,
+                kind=push_kind(push.source_key),
+                reason=push.reason.value,
+                reason_text=HOLD_REASON_LABELS[HoldReason(push.reason)],
+                release_at=push.release_at,
+                deferred_at=push.created_at,
+            )
+            for push in history.waiting
+        ],
+        log=[
+            PushLogEntryOut(
+                at=entry.at,
+                key=entry.key,
+                kind=push_kind(entry.key),
+                outcome=entry.outcome.value,
+                reason=entry.reason,
+                detail=entry.detail,
+            )
+            for entry in history.entries
+        ],
     )
 
 

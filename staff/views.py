@@ -31,7 +31,7 @@ async def record_change(request: web.Request, change: Change) -> None:
     await request.app[AUDIT_TRAIL].record(change.actor, change.action, change.target, change.before, change.after)
 
 
-async def _known_unit(values: dict) -> list[tuple[str, str]]:
+async def known_unit(values: dict) -> list[tuple[str, str]]:
     """A scoped token names a branch or store that exists."""
     problems = []
     for name, model in (("branch_code", Branch), ("store_code", Store)):
@@ -42,30 +42,30 @@ async def _known_unit(values: dict) -> list[tuple[str, str]]:
 
 
 async def create_token(request: web.Request) -> web.Response:
-    data = await read_body(request, TokenIn, check=_known_unit)
+    data = await read_body(request, TokenIn, check=known_unit)
     try:
         token, secret = await request.app[API_TOKENS].create(
             data.name, data.role, principal(request).actor, branch_code=data.branch_code, store_code=data.store_code
         )
     except TokenNameTaken as exc:
         raise ApiError(409, "conflict", str(exc), [{"field": "name", "message": "is taken"}]) from None
-    return json_ok(NewTokenOut(**_token_out(token).model_dump(), secret=secret), status=201)
+    return json_ok(NewTokenOut(**token_out(token).model_dump(), secret=secret), status=201)
 
 
 async def list_tokens(request: web.Request) -> web.Response:
-    return json_ok([_token_out(token) for token in await request.app[API_TOKENS].listed()])
+    return json_ok([token_out(token) for token in await request.app[API_TOKENS].listed()])
 
 
 async def token_before(request: web.Request) -> TokenOut | None:
     token = await ApiToken.get_or_none(id=path_params(request)["token_id"])
-    return None if token is None else _token_out(token)
+    return None if token is None else token_out(token)
 
 
 async def revoke_token(request: web.Request) -> web.Response:
     token = await request.app[API_TOKENS].revoke(path_params(request)["token_id"])
     if token is None:
         raise ApiError(404, "not_found", "no such token", [{"field": "token_id", "message": "does not exist"}])
-    return json_ok(_token_out(token))
+    return json_ok(token_out(token))
 
 
 async def list_audit(request: web.Request) -> web.Response:
@@ -74,7 +74,7 @@ async def list_audit(request: web.Request) -> web.Response:
     return json_ok([_entry_out(entry) for entry in await request.app[AUDIT_TRAIL].entries(where, query.limit)])
 
 
-def _token_out(token: ApiToken) -> TokenOut:
+def token_out(token: ApiToken) -> TokenOut:
     return TokenOut(
         id=token.id, name=token.name, role=token.role, branch_code=token.branch_code, store_code=token.store_code,
         created_by=token.created_by, created_at=token.created_at, revoked_at=token.revoked_at,

@@ -87,7 +87,11 @@ def _job(request: web.Request) -> Job:
 
 
 async def list_jobs(request: web.Request) -> web.Response:
-    scheduler = request.app[SCHEDULER]
+    return json_ok(await jobs_out(request.app[SCHEDULER]))
+
+
+async def jobs_out(scheduler: Scheduler) -> list[JobOut]:
+    """Every job with its schedule, next run and newest slot (the API's list and the console's page)."""
     jobs = []
     for job in scheduler.jobs:
         last = await scheduler.runs.recent(job.name, 1)
@@ -102,7 +106,7 @@ async def list_jobs(request: web.Request) -> web.Response:
                 last_run=_run_out(last[0]) if last else None,
             )  # fmt: skip
         )
-    return json_ok(jobs)
+    return jobs
 
 
 async def list_runs(request: web.Request) -> web.Response:
@@ -111,10 +115,13 @@ async def list_runs(request: web.Request) -> web.Response:
 
 
 async def run_now(request: web.Request) -> web.Response:
-    scheduler = request.app[SCHEDULER]
-    job = _job(request)
-    run, started = await scheduler.trigger(job, _slot(query_params(request).slot, scheduler.clock.now()))
-    return json_ok(TriggerOut(started=started, run=_run_out(run)))
+    return json_ok(await trigger(request.app[SCHEDULER], _job(request), query_params(request).slot))
+
+
+async def trigger(scheduler: Scheduler, job: Job, slot: datetime | None = None) -> TriggerOut:
+    """Run `job` for `slot` (default: the current minute, so asking twice within a minute runs it once)."""
+    run, started = await scheduler.trigger(job, _slot(slot, scheduler.clock.now()))
+    return TriggerOut(started=started, run=_run_out(run))
 
 
 def _slot(asked: datetime | None, now: datetime) -> datetime:
