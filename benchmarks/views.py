@@ -14,6 +14,7 @@ from benchmarks.selection import BenchmarkSelection, DayNotOver, DayOutOfRange
 from benchmarks.titles import FEN_PER_YUAN
 from benchmarks.wording import day_label, figure
 from kernel.api import ApiError, ApiRoute, json_ok, query_params
+from staff.access import Permission
 
 BENCHMARKS = web.AppKey("benchmarks", BenchmarkSelection)
 HISTORY_PAGE_DAYS = 14
@@ -60,10 +61,11 @@ def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/api/v1/benchmarks/select", select_benchmarks,
                  "Choose a day's benchmark guides (once per day and title): coins, badge, one announcement",
-                 tag="benchmarks", response=list[BenchmarkOut], query=SelectQuery,
+                 tag="benchmarks", permission=Permission.CONTESTS, response=list[BenchmarkOut], query=SelectQuery,
                  errors={409: "the day has not ended yet", 422: "the day is not in the years 2000 to 2099"}),
         ApiRoute("GET", "/api/v1/benchmarks", benchmark_history, "Benchmark guides by day, latest first (标杆专区)",
-                 tag="benchmarks", response=list[BenchmarkOut], query=HistoryQuery),
+                 tag="benchmarks", permission=Permission.READ, scoped=True,  # the public 标杆专区 page shows it all
+                 response=list[BenchmarkOut], query=HistoryQuery),
     ]  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from config.services import SERVICES, Services
 from kernel.api import ApiError, ApiRoute, json_ok, path_params
+from staff.access import Permission
 
 
 class DeadLetterOut(BaseModel):
@@ -48,9 +49,11 @@ class DeadLetters:
 
     def routes(self, listed: str, replayed: str) -> list[ApiRoute]:
         return [
-            ApiRoute("GET", self.path, self.list, listed, tag="dead letters", response=list[DeadLetterOut]),
+            ApiRoute("GET", self.path, self.list, listed, tag="dead letters", permission=Permission.OPERATIONS,
+                     response=list[DeadLetterOut]),
             ApiRoute("POST", self.path + "/{row_id}/replay", self.replay, replayed, tag="dead letters",
-                     response=ReplayOut, response_status=202, errors={409: "not a dead letter (any more)"}),
+                     permission=Permission.OPERATIONS, response=ReplayOut, response_status=202,
+                     errors={409: "not a dead letter (any more)"}),
         ]  # fmt: skip
 
 

@@ -22,6 +22,7 @@ import leaderboards.views
 import org.views
 import pushes.views
 import rewards.views
+import staff.views
 import tasks.views
 from bot.metrics import BotMetrics
 from config.db import close_database, open_database
@@ -35,6 +36,8 @@ from kernel.api import api_middlewares, setup_api
 from leaderboards.live import BoardFeed
 from org.demo import demo_org
 from org.service import OrgService
+from staff.access import Permission, roles_and_permissions
+from staff.bearer import ApiCallers
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +56,10 @@ def create_app(settings: Settings) -> web.Application:
     callback, /livez, /healthz, /metrics, the share links, the leaderboard page, the HQ console
     (/console), and the HQ API with its OpenAPI document. Nothing reads the environment here: settings come in as an argument.
     """
+    hq_api_token = settings.hq_api_token.get_secret_value()
     app = web.Application(
-        middlewares=api_middlewares(settings.hq_api_token.get_secret_value()), client_max_size=MAX_REQUEST_BYTES
+        middlewares=api_middlewares(staff.views.resolve_caller, enabled=bool(hq_api_token)),
+        client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
     app.cleanup_ctx.extend([redis_ctx, orm_ctx, http_ctx, bot_ctx, board_feed_ctx, scheduler_ctx])
@@ -82,10 +87,13 @@ def create_app(settings: Settings) -> web.Application:
         + contests.views.api_routes()
         + benchmarks.views.api_routes()
         + pushes.views.api_routes()
-        + kernel.jobs.views.api_routes(job_names())
-        + fans.views.api_routes(),
+        + kernel.jobs.views.api_routes(job_names(), Permission.OPERATIONS)
+        + fans.views.api_routes()
+        + staff.views.api_routes(),
         title="guidebot HQ API",
         version="1",
+        record=staff.views.record_change,
+        access=roles_and_permissions(),
     )
     return app
 
@@ -173,6 +181,11 @@ def expose_to_views(app: web.Application, services: Services) -> None:
     app[benchmarks.views.BENCHMARKS] = services.benchmarks
     app[fans.views.FAN_REPORTS] = services.fan_reports
     app[console.pages.SERVICES] = services
+    app[staff.views.API_TOKENS] = services.api_tokens
+    app[staff.views.AUDIT_TRAIL] = services.audit
+    app[staff.views.API_CALLERS] = ApiCallers(
+        services.settings.hq_api_token.get_secret_value(), services.api_tokens, services.staff
+    )
 
 
 async def seed_demo_if_empty() -> None:

@@ -39,6 +39,7 @@ from leaderboards.links import LINK_PARAM, Holder, PageLinks
 from leaderboards.metrics import FEN_PER_YUAN, Metric
 from leaderboards.placements import Placements
 from leaderboards.views import PAGE_HEADERS, PAGE_LINKS
+from staff.access import Permission
 
 CONTESTS = web.AppKey("contests", ContestBook)
 CONTEST_STANDINGS = web.AppKey("contest_standings", ContestStandings)
@@ -222,23 +223,25 @@ NOT_YET = {409: "the day has not ended yet, or its facts are still being counted
 
 
 def api_routes() -> list[ApiRoute]:
+    """HQ's only: private contests and their signed page links are in every answer."""
     contest = "/api/v1/contests/{contest_id}"
+    contests = Permission.CONTESTS
     return [
         ApiRoute("POST", "/api/v1/contests", create_contest, "Set up a team PK contest (starts after today)",
-                 tag="contests", body=ContestIn, response=ContestOut, response_status=201),
+                 tag="contests", permission=contests, body=ContestIn, response=ContestOut, response_status=201),
         ApiRoute("GET", "/api/v1/contests", list_contests, "Contests, latest first", tag="contests",
-                 response=list[ContestOut]),
+                 permission=contests, response=list[ContestOut]),
         ApiRoute("GET", f"{contest}/standing", contest_standing,
                  "Team standings (and guides' for individual PK): a day, or the contest so far", tag="contests",
-                 response=ContestStandingOut, query=StandingQuery),
+                 permission=contests, response=ContestStandingOut, query=StandingQuery),
         ApiRoute("POST", f"{contest}/settle", settle_day,
                  "Settle a day that has ended: winners, prizes paid and results sent, once", tag="contests",
-                 response=DayResultOut, query=SettleQuery, errors=NOT_YET),
+                 permission=contests, response=DayResultOut, query=SettleQuery, errors=NOT_YET),
         ApiRoute("GET", f"{contest}/results", contest_results, "Settled days and the final ranking, as owed now",
-                 tag="contests", response=ResultsOut),
+                 tag="contests", permission=contests, response=ResultsOut),
         ApiRoute("GET", f"{contest}/corrections", contest_corrections,
                  "Late facts that changed settled days: before → after, and the coins that moved", tag="contests",
-                 response=list[CorrectionOut]),
+                 permission=contests, response=list[CorrectionOut]),
     ]  # fmt: skip
 
 

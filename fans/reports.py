@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -75,17 +76,31 @@ class FanReports:
         self._target_per_guide_daily = target_per_guide_daily
         self.warn_share = warn_share
 
-    async def report(self, period: ReportPeriod, scope: ReportScope, day: date | None = None) -> FanReportOut:
-        """The period containing `day`; without one, the last complete period."""
+    async def report(
+        self,
+        period: ReportPeriod,
+        scope: ReportScope,
+        day: date | None = None,
+        *,
+        store_codes: Collection[str] | None = None,
+        branch_codes: Collection[str] | None = None,
+    ) -> FanReportOut:
+        """The period containing `day`; without one, the last complete period.
+
+        `store_codes` and `branch_codes` keep to the lines a branch lead or store manager
+        may see (None: every line). A store's rank in its branch stays the rank among all
+        its branch's stores.
+        """
         span = Span.containing(period, day) if day else Span.last_complete(period, self._clock.today())
         figures = await self.figures(span)
+        seen = store_codes if scope is ReportScope.STORE else branch_codes
         return FanReportOut(
             period=period,
             first_day=span.first_day,
             last_day=span.last_day,
             scope=scope,
             warn_share=self.warn_share,
-            lines=figures.lines(scope),
+            lines=[line for line in figures.lines(scope) if seen is None or line.code in seen],
         )
 
     async def figures(self, span: Span) -> Figures:

@@ -14,6 +14,8 @@ from fans.reports import FanReports
 from fans.schemas import FanReportLine, FanReportOut, ReportPeriod, ReportScope
 from kernel.api import ApiRoute, json_ok, query_params
 from org.schemas import QueryDay
+from staff.access import Permission
+from staff.views import principal
 
 FAN_REPORTS = web.AppKey("fan_reports", FanReports)
 EARLIEST_DAY, LATEST_DAY = Date(2000, 1, 1), Date(2099, 12, 31)
@@ -40,7 +42,10 @@ class FanReportQuery(BaseModel):
 
 async def fan_report(request: web.Request) -> web.Response:
     query: FanReportQuery = query_params(request)
-    report = await request.app[FAN_REPORTS].report(query.period, query.scope, query.date)
+    who = principal(request)
+    report = await request.app[FAN_REPORTS].report(
+        query.period, query.scope, query.date, store_codes=who.store_codes, branch_codes=who.branch_codes
+    )
     if query.format != "csv":
         return json_ok(report)
     name = f"fans-{report.period}-{report.scope}-{report.first_day}.csv"
@@ -73,7 +78,7 @@ def api_routes() -> list[ApiRoute]:
             "GET", "/api/v1/reports/fans", fan_report,
             "Fan acquisition (拉新) per store or branch: new, 重粉, lost, net, target and share, for a day, week or"
             " month (default: the last complete one); JSON, or CSV with ?format=csv",
-            tag="reports", query=FanReportQuery, response=FanReportOut,
+            tag="reports", permission=Permission.READ, scoped=True, query=FanReportQuery, response=FanReportOut,
             response_content_types=("application/json", "text/csv"),
         ),
     ]  # fmt: skip

@@ -1,22 +1,26 @@
-"""HQ API plumbing: bearer auth, one JSON error shape, typed parameters, and an OpenAPI document built from the routes.
+"""HQ API plumbing: bearer auth, permissions, one JSON error shape, typed parameters, the audit of every
+change, and an OpenAPI document built from the routes.
 
-Every route is an `ApiRoute`. Before its handler runs, `setup_api` checks what the
-document promises: path parameters (a bad one is 404), query parameters (422 naming
-the parameter), the body's content type (415) and, through `read_body`, the body
-(422 naming every wrong field at once). The document lists every status a route can
-answer, each error with the same schema.
+Every route is an `ApiRoute` that names the permission it needs. Before its handler runs,
+`setup_api` checks the caller's permission (403), then what the document promises: path
+parameters (a bad one is 404), query parameters (422 naming the parameter), the body's
+content type (415) and, through `read_body`, the body (422 naming every wrong field at
+once). After a change succeeds it hands the change to the audit recorder. The document
+lists every status a route can answer, each error with the same schema.
+
+The kernel knows no roles: a caller is anything with an actor name, a role and `can`,
+made from the bearer secret by the resolver that the composition root passes in.
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -26,6 +30,8 @@ OPENAPI = web.AppKey("openapi", dict)
 REF_TEMPLATE = "#/components/schemas/{model}"
 PATH_PARAMS = web.RequestKey("api_path_params", dict)
 QUERY = web.RequestKey("api_query", BaseModel)
+CALLER = web.RequestKey("api_caller", object)
+API_ROUTES = web.AppKey("api_routes", list)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +46,8 @@ RULE = "value_error"  # what pydantic calls an error raised by our rules (Input.
 
 STATUS_TEXT = {
     400: "malformed request",
-    401: "missing or wrong bearer token",
+    401: "missing, wrong or revoked bearer token",
+    403: "the caller's role lacks the permission this route needs",
     404: "no such resource",
     409: "conflicts with the resource's state",
     413: "request body too large",
@@ -222,7 +229,47 @@ def query_params(request: web.Request) -> Any:
     return request[QUERY]
 
 
-def api_middlewares(token: str) -> list:
+class Caller(Protocol):
+    """Whoever an API request speaks for, as far as the plumbing needs to know."""
+
+    @property
+    def actor(self) -> str: ...  # how the audit trail names them
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def is_hq(self) -> bool: ...  # False: the caller sees only some stores, so only `scoped` routes open
+
+    def can(self, permission: str) -> bool: ...
+
+
+# Who a bearer secret stands for, or None for no one (401).
+Resolver = Callable[[web.Request, str], Awaitable[Caller | None]]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change the API made, as the audit trail keeps it."""
+
+    actor: str
+    action: str
+    target: str  # the resource's path (and query)
+    before: Any  # the resource's state before, where one existed
+    after: Any  # the response body
+
+
+Recorder = Callable[[web.Request, Change], Awaitable[None]]
+
+
+def caller(request: web.Request) -> Any:
+    """The request's caller, resolved from its bearer secret (the type the resolver makes)."""
+    return request[CALLER]
+
+
+def api_middlewares(resolve: Resolver, enabled: bool = True) -> list:
+    """`enabled` is False while HQ_API_TOKEN is unset: the API answers 503 until a deployment turns it on."""
+
     @web.middleware
     async def errors(request: web.Request, handler: Handler):
         if not request.path.startswith(API_PREFIX):
@@ -241,14 +288,13 @@ def api_middlewares(token: str) -> list:
     @web.middleware
     async def bearer(request: web.Request, handler: Handler):
         if request.path.startswith("/api/v1/"):
-            if not token:
+            if not enabled:
                 raise ApiError(503, "api_disabled", "HQ API disabled: set HQ_API_TOKEN")
-            scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-            # aiohttp keeps undecodable header bytes as surrogates: compare bytes, never fail on them
-            if scheme.lower() != "bearer" or not hmac.compare_digest(
-                given.encode("utf-8", "surrogateescape"), token.encode()
-            ):
-                raise ApiError(401, "unauthorized", "missing or wrong bearer token")
+            scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+            found = await resolve(request, secret) if scheme.lower() == "bearer" and secret else None
+            if found is None:
+                raise ApiError(401, "unauthorized", "missing, wrong or revoked bearer token")
+            request[CALLER] = found
         return await handler(request)
 
     return [errors, bearer]
@@ -261,9 +307,18 @@ def api_middlewares(token: str) -> list:
 class ApiRoute:
     """One HQ API route with what the OpenAPI document says about it.
 
+    `permission` is what the caller must hold (403 otherwise). `scoped` says the handler
+    keeps to the caller's stores, or shows only what any guide may see anyway: only such
+    routes open to callers who see some stores (branch leads, store managers), so a route
+    that forgets its scope is closed to them rather than leaking.
+
     `params` types the path parameters (an `…_id` is an `Id` unless said otherwise); a
     value that does not fit answers 404. `query` is a pydantic model of the query string
     (422 naming the parameter). `errors` adds statuses the handler itself can answer.
+
+    A change (any method but GET) that succeeds is audited: `before` loads the resource's
+    state before the handler runs (None where there is none yet); `secret_fields` are
+    response fields the audit trail must never keep.
     """
 
     method: str
@@ -271,6 +326,8 @@ class ApiRoute:
     handler: Handler
     summary: str
     tag: str
+    permission: str
+    scoped: bool = False
     body: Any = None
     body_content_types: tuple[str, ...] = ("application/json",)
     response: Any = None
@@ -279,6 +336,17 @@ class ApiRoute:
     params: dict[str, Any] = field(default_factory=dict)
     query: type[BaseModel] | None = None
     errors: dict[int, str] = field(default_factory=dict)
+    before: Callable[[web.Request], Awaitable[Any]] | None = None
+    secret_fields: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.permission:
+            raise TypeError(f"{self.method} {self.path}: name the permission the route needs")
+        object.__setattr__(self, "permission", str(self.permission))  # an enum member reads as its value
+
+    @property
+    def is_change(self) -> bool:
+        return self.method != "GET"
 
     @property
     def path_names(self) -> list[str]:
@@ -293,7 +361,7 @@ class ApiRoute:
 
     @property
     def statuses(self) -> dict[int, str]:
-        statuses = {401: STATUS_TEXT[401], 503: STATUS_TEXT[503]}
+        statuses = {401: STATUS_TEXT[401], 403: STATUS_TEXT[403], 503: STATUS_TEXT[503]}
         if self.path_names:
             statuses[404] = STATUS_TEXT[404]
         if self.body is not None:
@@ -330,10 +398,11 @@ def _not_found(name: str) -> dict[str, str]:
     return {"field": name, "message": "does not exist"}
 
 
-def _guard(route: ApiRoute) -> Handler:
-    """Checks what the document promises before the handler runs."""
+def _guard(route: ApiRoute, record: Recorder) -> Handler:
+    """Checks the caller's permission and what the document promises before the handler runs; audits a change."""
 
     async def handler(request: web.Request) -> web.StreamResponse:
+        _permit(route, caller(request))
         request[PATH_PARAMS] = _parse_path(route, request)
         if route.query is not None:
             try:
@@ -347,15 +416,47 @@ def _guard(route: ApiRoute) -> Handler:
                 f"send the body as {' or '.join(route.body_content_types)}",
                 [{"field": "Content-Type", "message": f"{request.content_type} is not accepted"}],
             )
-        return await route.handler(request)
+        if not route.is_change:
+            return await route.handler(request)
+        before = _jsonable(await route.before(request)) if route.before else None
+        response = await route.handler(request)
+        if 200 <= response.status < 300:
+            after = _audited_body(response, route.secret_fields)
+            await record(request, Change(caller(request).actor, route.summary, request.path_qs, before, after))
+        return response
 
     return handler
 
 
-def setup_api(app: web.Application, routes: list[ApiRoute], title: str, version: str) -> None:
+def _permit(route: ApiRoute, who: Caller) -> None:
+    if not who.can(route.permission):
+        raise ApiError(403, "forbidden", f"role {who.role} lacks the {route.permission!r} permission")
+    if not route.scoped and not who.is_hq:
+        raise ApiError(403, "forbidden", f"role {who.role} lacks the {route.permission!r} permission for every store")
+
+
+def _jsonable(value: Any) -> Any:
+    return None if value is None else TypeAdapter(type(value)).dump_python(value, mode="json")
+
+
+def _audited_body(response: web.StreamResponse, secret_fields: tuple[str, ...]) -> Any:
+    """The JSON the caller got, without the fields that must never be stored (a new token's secret)."""
+    if not isinstance(response, web.Response) or response.content_type != "application/json" or not response.body:
+        return None
+    body = json.loads(response.body)
+    if isinstance(body, dict):
+        body = {key: value for key, value in body.items() if key not in secret_fields}
+    return body
+
+
+def setup_api(
+    app: web.Application, routes: list[ApiRoute], title: str, version: str, record: Recorder, access: str = ""
+) -> None:
+    """Mounts the routes and /api/openapi.json; `access` tells the document's readers who may do what."""
     for route in routes:
-        app.router.add_route(route.method, route.path, _guard(route))
-    document = app[OPENAPI] = openapi_document(routes, title, version)
+        app.router.add_route(route.method, route.path, _guard(route, record))
+    app[API_ROUTES] = routes
+    document = app[OPENAPI] = openapi_document(routes, title, version, access)
     text = dumps(document)
 
     async def openapi(request: web.Request) -> web.Response:
@@ -365,7 +466,12 @@ def setup_api(app: web.Application, routes: list[ApiRoute], title: str, version:
 
 
 DESCRIPTION = """\
-HQ's API to guidebot. Every request needs `Authorization: Bearer <HQ_API_TOKEN>`.
+HQ's API to guidebot. Every request needs `Authorization: Bearer <token>`: the deployment's
+HQ_API_TOKEN (every permission), or a named API token that HQ created with a role and a scope
+(`POST /api/v1/tokens`; its secret starts with `gbt_` and is shown once). A revoked token is
+refused at once (401). A route the token's role may not use answers 403 `forbidden`; each
+operation names the permission it needs. Every change made through the API is recorded in the
+audit trail (`GET /api/v1/audit`): who, when, what, and the state before and after.
 
 Errors always have one shape: `{"error": {"code", "message", "fields": [{"field", "message"}]}}`.
 A 422 names every wrong field at once. Its code is `validation_error` when the input does not
@@ -378,7 +484,7 @@ two places (`"1200.00"`); times are RFC 3339 with an offset.
 """
 
 
-def openapi_document(routes: list[ApiRoute], title: str, version: str) -> dict:
+def openapi_document(routes: list[ApiRoute], title: str, version: str, access: str = "") -> dict:
     schemas: dict[str, Any] = {}
 
     def ref(annotation: Any, mode: str = "validation") -> dict:
@@ -404,6 +510,7 @@ def openapi_document(routes: list[ApiRoute], title: str, version: str) -> dict:
             responses[str(status)] = {"description": text, **error}
         operation: dict[str, Any] = {
             "summary": route.summary,
+            "description": _needs(route),
             "tags": [route.tag],
             "security": [{"bearer": []}],
             "responses": responses,
@@ -437,10 +544,15 @@ def openapi_document(routes: list[ApiRoute], title: str, version: str) -> dict:
         paths.setdefault(route.path, {})[route.method.lower()] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": title, "version": version, "description": DESCRIPTION},
+        "info": {"title": title, "version": version, "description": DESCRIPTION + access},
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def _needs(route: ApiRoute) -> str:
+    whom = "any role holding it, within its scope" if route.scoped else "HQ roles only"
+    return f"Needs the `{route.permission}` permission ({whom})."
 
 
 def _path_parameter(route: ApiRoute, name: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from leaderboards.live import BoardFeed
 from leaderboards.page import BoardChoice, load_board, tabs
 from leaderboards.schemas import BoardOut, BoardQuery, StandingOut
 from leaderboards.service import Leaderboards
+from staff.access import Permission
 
 LEADERBOARDS = web.AppKey("leaderboards", Leaderboards)
 PAGE_LINKS = web.AppKey("page_links", PageLinks)
@@ -145,7 +146,7 @@ def api_routes() -> list[ApiRoute]:
         ApiRoute("GET", "/api/v1/boards", show_board_api,
                  "A board: the top N (ties share a rank, shown in the order they got there) and, with `around`, "
                  "a member's standing with the ones just above and below", tag="boards", response=BoardOut,
-                 query=BoardQuery),
+                 query=BoardQuery, permission=Permission.READ, scoped=True),  # the public /leaderboard page shows it all
     ]  # fmt: skip
 
 

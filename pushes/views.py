@@ -8,12 +8,13 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params
+from kernel.api import ApiRoute, json_ok, path_params, query_params
 from org.schemas import UserId
-from org.views import ORG
+from org.views import guide_in_scope
 from pushes.budget import PushBudget, push_kind
 from pushes.log import push_history
 from pushes.models import HOLD_REASON_LABELS, HoldReason
+from staff.access import Permission
 
 PUSHES = web.AppKey("pushes", PushBudget)
 
@@ -50,9 +51,7 @@ class PushLogQuery(BaseModel):
 
 
 async def guide_push_log(request: web.Request) -> web.Response:
-    userid = path_params(request)["userid"]
-    if await request.app[ORG].guide(userid) is None:
-        raise ApiError(404, "not_found", f"no guide {userid}", [{"field": "userid", "message": "does not exist"}])
+    userid = (await guide_in_scope(request, path_params(request)["userid"])).userid
     budget = request.app[PUSHES]
     history = await push_history(userid, budget.clock.now(), query_params(request).limit)
     return json_ok(
@@ -89,5 +88,5 @@ def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute("GET", "/api/v1/guides/{userid}/pushes", guide_push_log,
                  "A guide's push log: sent, deferred (why, until when), merged, failed; and what still waits",
-                 tag="pushes", response=PushLogOut, params={"userid": UserId}, query=PushLogQuery),
+                 tag="pushes", permission=Permission.READ, scoped=True, response=PushLogOut, params={"userid": UserId}, query=PushLogQuery),
     ]  # fmt: skip

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from org.schemas import UserId
-from org.views import ORG
+from org.views import ORG, guide_in_scope
 from rewards.ledger import CoinLedger, InsufficientCoins
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
 from rewards.redemption import RedemptionError, RewardShop
@@ -23,6 +23,7 @@ from rewards.schemas import (
     RewardItemIn,
     RewardItemOut,
 )
+from staff.access import Permission
 
 ACTIONS = {
     "ship": RedemptionStatus.SHIPPED,
@@ -56,6 +57,11 @@ async def adjust_coins(request: web.Request) -> web.Response:
     return await _coins(request, data.guide)
 
 
+async def coins_before_reversal(request: web.Request) -> CoinsOut | None:
+    entry = await CoinEntry.get_or_none(id=path_params(request)["entry_id"])
+    return None if entry is None else await _coins_out(request, entry.guide_userid)
+
+
 async def reverse_entry(request: web.Request) -> web.Response:
     """A correction: a new entry undoing an old one, never an edit."""
     data = await read_body(request, ReversalIn)
@@ -67,26 +73,25 @@ async def reverse_entry(request: web.Request) -> web.Response:
 
 
 async def guide_coins(request: web.Request) -> web.Response:
-    userid = path_params(request)["userid"]
-    if await request.app[ORG].guide(userid) is None:
-        raise ApiError(404, "not_found", f"no guide {userid}", [{"field": "userid", "message": "does not exist"}])
-    return await _coins(request, userid)
+    guide = await guide_in_scope(request, path_params(request)["userid"])
+    return await _coins(request, guide.userid)
 
 
 async def _coins(request: web.Request, guide: str) -> web.Response:
-    ledger = request.app[LEDGER]
+    return json_ok(await _coins_out(request, guide))
+
+
+async def _coins_out(request: web.Request, guide: str) -> CoinsOut:
     entries = await CoinEntry.filter(guide_userid=guide).order_by("-id").limit(50)
-    return json_ok(
-        CoinsOut(
-            guide=guide,
-            balance=await ledger.balance(guide),
-            entries=[
-                CoinEntryOut(
-                    amount=e.amount, reason=e.reason, source=f"{e.source_type}:{e.source_id}", created_at=e.created_at
-                )
-                for e in entries
-            ],
-        )
+    return CoinsOut(
+        guide=guide,
+        balance=await request.app[LEDGER].balance(guide),
+        entries=[
+            CoinEntryOut(
+                amount=e.amount, reason=e.reason, source=f"{e.source_type}:{e.source_id}", created_at=e.created_at
+            )
+            for e in entries
+        ],
     )
 
 
@@ -94,6 +99,11 @@ async def create_item(request: web.Request) -> web.Response:
     data = await read_body(request, RewardItemIn)
     item = await RewardItem.create(**data.model_dump())
     return json_ok(_item_out(item), status=201)
+
+
+async def item_before(request: web.Request) -> RewardItemOut | None:
+    item = await RewardItem.get_or_none(id=path_params(request)["item_id"])
+    return None if item is None else _item_out(item)
 
 
 async def update_item(request: web.Request) -> web.Response:
@@ -114,6 +124,11 @@ async def list_redemptions(request: web.Request) -> web.Response:
     if status := query_params(request).status:
         query = query.filter(status=status)
     return json_ok([_redemption_out(r) for r in await query.limit(500)])
+
+
+async def redemption_before(request: web.Request) -> RedemptionOut | None:
+    redemption = await Redemption.get_or_none(id=path_params(request)["redemption_id"]).select_related("item")
+    return None if redemption is None else _redemption_out(redemption)
 
 
 async def move_redemption(request: web.Request) -> web.Response:
@@ -145,21 +160,23 @@ def _redemption_out(r: Redemption) -> RedemptionOut:
 def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/api/v1/coins/adjust", adjust_coins, "Grant or deduct coins with a reason (idempotent by request_id)",
-                 tag="coins", body=CoinAdjustIn, response=CoinsOut),
+                 tag="coins", permission=Permission.COINS, body=CoinAdjustIn, response=CoinsOut),
         ApiRoute("POST", "/api/v1/coins/entries/{entry_id}/reverse", reverse_entry,
-                 "Correct an entry with a reversal entry (once per entry)", tag="coins", body=ReversalIn,
-                 response=CoinsOut),
+                 "Correct an entry with a reversal entry (once per entry)", tag="coins", permission=Permission.COINS,
+                 body=ReversalIn, response=CoinsOut, before=coins_before_reversal),
         ApiRoute("GET", "/api/v1/guides/{userid}/coins", guide_coins, "A guide's balance and latest entries",
-                 tag="coins", response=CoinsOut, params={"userid": UserId}),
+                 tag="coins", permission=Permission.READ, scoped=True, response=CoinsOut, params={"userid": UserId}),
         ApiRoute("POST", "/api/v1/rewards/items", create_item, "Add a gift to the shop", tag="rewards",
-                 body=RewardItemIn, response=RewardItemOut, response_status=201),
+                 permission=Permission.SHOP, body=RewardItemIn, response=RewardItemOut, response_status=201),
         ApiRoute("GET", "/api/v1/rewards/items", list_items, "The shop's gifts", tag="rewards",
-                 response=list[RewardItemOut]),
+                 permission=Permission.SHOP, response=list[RewardItemOut]),
         ApiRoute("PUT", "/api/v1/rewards/items/{item_id}", update_item, "Change a gift (price, stock, window)",
-                 tag="rewards", body=RewardItemIn, response=RewardItemOut),
+                 tag="rewards", permission=Permission.SHOP, body=RewardItemIn, response=RewardItemOut,
+                 before=item_before),
         ApiRoute("GET", "/api/v1/redemptions", list_redemptions, "Redemption orders, newest first", tag="rewards",
-                 response=list[RedemptionOut], query=RedemptionQuery),
+                 permission=Permission.SHOP, response=list[RedemptionOut], query=RedemptionQuery),
         ApiRoute("POST", "/api/v1/redemptions/{redemption_id}/{action}", move_redemption,
-                 "Ship, deliver or cancel (refunds the coins) a redemption", tag="rewards", response=RedemptionOut,
-                 params={"action": Action}, errors={409: "the order's state does not allow this move"}),
+                 "Ship, deliver or cancel (refunds the coins) a redemption", tag="rewards", permission=Permission.SHOP,
+                 response=RedemptionOut, params={"action": Action}, errors={409: "the order's state does not allow this move"},
+                 before=redemption_before),
     ]  # fmt: skip

@@ -45,6 +45,18 @@ ROLE_NAMES = {
 }
 
 
+SCOPE_NAMES = {StaffRole.BRANCH_LEAD: "its branch's stores", StaffRole.STORE_MANAGER: "its store"}
+
+
+def roles_and_permissions() -> str:
+    """The role table, for readers of the HQ API document."""
+    lines = ["", "| role | permissions | sees |", "|---|---|---|"]
+    for role, permissions in ROLE_PERMISSIONS.items():
+        sees = SCOPE_NAMES.get(role, "every store")
+        lines.append(f"| `{role}` {ROLE_NAMES[role]} | {', '.join(sorted(permissions))} | {sees} |")
+    return "\n".join(lines) + "\n"
+
+
 class Forbidden(Exception):
     """The principal's role does not allow the action, or the thing is outside its scope."""
 

@@ -24,8 +24,14 @@ class AuditTrail:
         self.clock = clock or SystemClock()
 
     async def record(self, actor: str, action: str, target: str, before: Any = None, after: Any = None) -> AuditEntry:
+        """Texts longer than their columns are cut: a long query string must not fail a change that was made."""
         return await AuditEntry.create(
-            at=self.clock.now(), actor=actor, action=action, target=target, before=before, after=after
+            at=self.clock.now(),
+            actor=_clipped(actor, "actor"),
+            action=_clipped(action, "action"),
+            target=_clipped(target, "target"),
+            before=before,
+            after=after,
         )
 
     async def entries(self, where: AuditFilter = AuditFilter(), limit: int = PAGE_SIZE) -> list[AuditEntry]:
@@ -39,3 +45,7 @@ class AuditTrail:
         if where.before_id is not None:
             query = query.filter(id__lt=where.before_id)
         return await query.order_by("-id").limit(limit)
+
+
+def _clipped(text: str, column: str) -> str:
+    return text[: AuditEntry._meta.fields_map[column].max_length]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from tortoise.expressions import Subquery
+
+from org.scope import StoreCodes, of_guides_in
 from org.service import OrgService
 from tasks.errors import Invalid, TaskNotFound
 from tasks.models import Task, TaskAssignment
@@ -17,18 +20,25 @@ class TaskReports:
     It exists to keep the read side apart from the writes: the figures join assignments
     with the organisation (names, stores, branches) and show stored units as HQ thinks of
     them (yuan, not fen), which is reporting, not counting. Its answers are the API's read
-    models, so a view only serialises them.
+    models, so a view only serialises them. `store_codes` keeps a branch lead's or store
+    manager's figures to their guides (None: every guide).
     """
 
     def __init__(self, org: OrgService) -> None:
         self._org = org
 
-    async def summaries(self) -> list[TaskOut]:
-        return [await self.summary(task) for task in await Task.all().order_by("-id")]
+    async def summaries(self, store_codes: StoreCodes = None) -> list[TaskOut]:
+        """Every task; with a scope, the tasks that reach its guides."""
+        tasks = Task.all().order_by("-id")
+        if store_codes is not None:
+            reached = TaskAssignment.filter(of_guides_in(store_codes)).values("task_id")
+            tasks = tasks.filter(id__in=Subquery(reached))
+        return [await self.summary(task, store_codes) for task in await tasks]
 
-    async def summary(self, task: Task) -> TaskOut:
-        assigned = await TaskAssignment.filter(task_id=task.id).count()
-        completed = await TaskAssignment.filter(task_id=task.id, progress__gte=task.target).count()
+    async def summary(self, task: Task, store_codes: StoreCodes = None) -> TaskOut:
+        assignments = TaskAssignment.filter(of_guides_in(store_codes), task_id=task.id)
+        assigned = await assignments.count()
+        completed = await assignments.filter(progress__gte=task.target).count()
         return TaskOut(
             id=task.id,
             kind=task.kind,
@@ -45,11 +55,11 @@ class TaskReports:
             completion_rate=completion_rate(completed, assigned),
         )
 
-    async def guide_progress(self, task_id: int) -> list[GuideProgressOut]:
+    async def guide_progress(self, task_id: int, store_codes: StoreCodes = None) -> list[GuideProgressOut]:
         task = await Task.get_or_none(id=task_id)
         if task is None:
             raise TaskNotFound(task_id)
-        assignments = await TaskAssignment.filter(task_id=task.id).order_by("guide_userid")
+        assignments = await TaskAssignment.filter(of_guides_in(store_codes), task_id=task.id).order_by("guide_userid")
         guides = await self._org.guides_by_userid([a.guide_userid for a in assignments])
         rows = []
         for a in assignments:
@@ -70,12 +80,12 @@ class TaskReports:
             )
         return rows
 
-    async def rollup(self, task_id: int, by: str) -> list[RollupOut]:
-        """Completion per store or per branch."""
+    async def rollup(self, task_id: int, by: str, store_codes: StoreCodes = None) -> list[RollupOut]:
+        """Completion per store or per branch (a scoped branch line counts only the scope's guides)."""
         if by not in ("store", "branch"):
             raise Invalid([("by", "must be store or branch")])
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for row in await self.guide_progress(task_id):
+        for row in await self.guide_progress(task_id, store_codes):
             code = getattr(row, by)
             counts[code][0] += 1
             counts[code][1] += row.done

@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from kernel.clock import Clock
 from kernel.event_bus import EventBus
+from org.scope import StoreCodes, of_guides_in
 from org.service import OrgService
 from rewards.ports import GuideNotifier
 from tasks.counting import ProgressCounter
@@ -66,7 +67,7 @@ class SalesBook:
         if existing:
             if existing.fingerprint != fingerprint:
                 raise SaleConflict(f"order {data.order_id} was already recorded with other values", ["order_id"])
-            return existing, await self._counter.tasks_counting(f"sale:{existing.id}")
+            return existing, await self._counted_in(existing)
         problems = await self.problems(dict(data))
         if problems:
             raise InvalidSale(problems)
@@ -116,18 +117,31 @@ class SalesBook:
             reason = "退款冲回" if sale.refund_of else "业绩"
             if (await self._counter.count(assignment, units, f"sale:{sale.id}", sale.sold_at, reason)).counted:
                 counted.append(assignment.task_id)
-        return sorted(set(counted) | set(await self._counter.tasks_counting(f"sale:{sale.id}")))
+        return sorted(set(counted) | set(await self._counted_in(sale)))
 
-    async def lines(self, review: SaleReview | None = None, limit: int = 500) -> list[tuple[Sale, list[int]]]:
-        """Sales lines, newest first; `review=pending` lists the self-reports waiting for HQ."""
-        query = Sale.all().order_by("-id").limit(limit)
+    async def lines(
+        self, review: SaleReview | None = None, limit: int = 500, store_codes: StoreCodes = None
+    ) -> list[tuple[Sale, list[int]]]:
+        """Sales lines, newest first; `review=pending` lists the self-reports waiting for HQ.
+
+        `store_codes` keeps to the lines of the guides in those stores (None: every line).
+        """
+        query = Sale.filter(of_guides_in(store_codes)).order_by("-id").limit(limit)
         if review is not None:
             query = query.filter(review=review)
-        return [(sale, await self._counter.tasks_counting(f"sale:{sale.id}")) for sale in await query]
+        return [(sale, await self._counted_in(sale)) for sale in await query]
 
-    async def confirm(self, sale_id: int) -> tuple[Sale, list[int]]:
-        """HQ confirms a self-report: it counts in the open sales tasks as a store's line would, once."""
-        sale = await self._sale(sale_id)
+    async def line(self, sale_id: int, store_codes: StoreCodes = None) -> tuple[Sale, list[int]]:
+        """One line and the tasks it counts in; SaleNotFound outside `store_codes`, as for an unknown sale."""
+        sale = await self._sale(sale_id, store_codes)
+        return sale, await self._counted_in(sale)
+
+    async def _counted_in(self, sale: Sale) -> list[int]:
+        return await self._counter.tasks_counting(f"sale:{sale.id}")
+
+    async def confirm(self, sale_id: int, store_codes: StoreCodes = None) -> tuple[Sale, list[int]]:
+        """HQ or the guide's store manager confirms a self-report: it counts in open sales tasks as a store's line would."""
+        sale = await self._sale(sale_id, store_codes)
         if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
         async with self._bus.transaction():
@@ -155,9 +169,9 @@ class SalesBook:
             )
         return sale, counted
 
-    async def reject(self, sale_id: int) -> tuple[Sale, list[int]]:
-        """HQ rejects a self-report: it never counts."""
-        sale = await self._sale(sale_id)
+    async def reject(self, sale_id: int, store_codes: StoreCodes = None) -> tuple[Sale, list[int]]:
+        """HQ (or the guide's store manager) rejects a self-report: it never counts."""
+        sale = await self._sale(sale_id, store_codes)
         if sale.review is SaleReview.CONFIRMED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
         await Sale.filter(id=sale.id, review=SaleReview.PENDING).update(
@@ -165,8 +179,8 @@ class SalesBook:
         )
         return await self._sale(sale_id), []
 
-    async def _sale(self, sale_id: int) -> Sale:
-        sale = await Sale.get_or_none(id=sale_id)
+    async def _sale(self, sale_id: int, store_codes: StoreCodes = None) -> Sale:
+        sale = await Sale.get_or_none(of_guides_in(store_codes), id=sale_id)
         if sale is None:
             raise SaleNotFound(sale_id)
         return sale

@@ -14,8 +14,10 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
-from tasks.errors import Conflict, NotFound, TaskError
-from tasks.models import Sale, SaleReview
+from staff.access import Permission
+from staff.views import principal
+from tasks.errors import Conflict, NotFound, SaleNotFound, TaskError
+from tasks.models import Sale, SaleReview, Task
 from tasks.publishing import TaskPublisher
 from tasks.reports import TaskReports
 from tasks.rules import FEN_PER_YUAN
@@ -56,6 +58,11 @@ async def create_task(request: web.Request) -> web.Response:
     return json_ok(await request.app[REPORTS].summary(task), status=201)
 
 
+async def task_before(request: web.Request) -> TaskOut | None:
+    task = await Task.get_or_none(id=path_params(request)["task_id"])
+    return None if task is None else await request.app[REPORTS].summary(task)
+
+
 async def edit_task(request: web.Request) -> web.Response:
     data = await read_body(request, TaskIn, check=request.app[PUBLISHING].problems)
     task = await _guarded(request.app[PUBLISHING].edit_draft(path_params(request)["task_id"], data))
@@ -73,7 +80,7 @@ async def cancel_task(request: web.Request) -> web.Response:
 
 
 async def list_tasks(request: web.Request) -> web.Response:
-    return json_ok(await request.app[REPORTS].summaries())
+    return json_ok(await request.app[REPORTS].summaries(principal(request).store_codes))
 
 
 class ProgressQuery(BaseModel):
@@ -86,7 +93,7 @@ class RollupQuery(BaseModel):
 
 async def task_progress(request: web.Request) -> web.Response:
     task_id = path_params(request)["task_id"]
-    rows = await _guarded(request.app[REPORTS].guide_progress(task_id))
+    rows = await _guarded(request.app[REPORTS].guide_progress(task_id, principal(request).store_codes))
     if query_params(request).format != "csv":
         return json_ok(rows)
     out = io.StringIO()
@@ -103,7 +110,8 @@ async def task_progress(request: web.Request) -> web.Response:
 
 async def task_rollup(request: web.Request) -> web.Response:
     task_id = path_params(request)["task_id"]
-    return json_ok(await _guarded(request.app[REPORTS].rollup(task_id, query_params(request).by)))
+    rollup = request.app[REPORTS].rollup(task_id, query_params(request).by, principal(request).store_codes)
+    return json_ok(await _guarded(rollup))
 
 
 def _sale_out(sale: Sale, counted: list[int]) -> SaleOut:
@@ -130,16 +138,25 @@ class SalesQuery(BaseModel):
 
 
 async def list_sales(request: web.Request) -> web.Response:
-    sales = await request.app[SALES].lines(query_params(request).review)
+    sales = await request.app[SALES].lines(query_params(request).review, store_codes=principal(request).store_codes)
     return json_ok([_sale_out(sale, counted) for sale, counted in sales])
 
 
+async def sale_before(request: web.Request) -> SaleOut | None:
+    try:
+        return _sale_out(*await request.app[SALES].line(path_params(request)["sale_id"]))
+    except SaleNotFound:
+        return None
+
+
 async def confirm_sale(request: web.Request) -> web.Response:
-    return json_ok(_sale_out(*await _guarded(request.app[SALES].confirm(path_params(request)["sale_id"]))))
+    confirmed = request.app[SALES].confirm(path_params(request)["sale_id"], principal(request).store_codes)
+    return json_ok(_sale_out(*await _guarded(confirmed)))
 
 
 async def reject_sale(request: web.Request) -> web.Response:
-    return json_ok(_sale_out(*await _guarded(request.app[SALES].reject(path_params(request)["sale_id"]))))
+    rejected = request.app[SALES].reject(path_params(request)["sale_id"], principal(request).store_codes)
+    return json_ok(_sale_out(*await _guarded(rejected)))
 
 
 async def follow_share_link(request: web.Request) -> web.Response:
@@ -184,28 +201,32 @@ STATE_ERRORS = {409: "the task's state does not allow it"}
 def api_routes() -> list[ApiRoute]:
     task = "/api/v1/tasks/{task_id}"
     sale = "/api/v1/sales/{sale_id}"
+    tasks, read, review = Permission.TASKS, Permission.READ, Permission.SALES_REVIEW
     return [
-        ApiRoute("POST", "/api/v1/tasks", create_task, "Create a draft task", tag="tasks", body=TaskIn,
-                 response=TaskOut, response_status=201),
-        ApiRoute("GET", "/api/v1/tasks", list_tasks, "List tasks with completion counts and rate", tag="tasks",
-                 response=list[TaskOut]),
-        ApiRoute("PUT", task, edit_task, "Edit a draft task", tag="tasks", body=TaskIn, response=TaskOut,
-                 errors=STATE_ERRORS),
+        ApiRoute("POST", "/api/v1/tasks", create_task, "Create a draft task", tag="tasks", permission=tasks,
+                 body=TaskIn, response=TaskOut, response_status=201),
+        ApiRoute("GET", "/api/v1/tasks", list_tasks,
+                 "List tasks with completion counts and rate (a scoped caller: the tasks reaching their guides)",
+                 tag="tasks", permission=read, scoped=True, response=list[TaskOut]),
+        ApiRoute("PUT", task, edit_task, "Edit a draft task", tag="tasks", permission=tasks, body=TaskIn,
+                 response=TaskOut, errors=STATE_ERRORS, before=task_before),
         ApiRoute("POST", f"{task}/publish", publish_task, "Publish: assign the audience, push the task cards (once)",
-                 tag="tasks", response=TaskOut, errors=STATE_ERRORS),
-        ApiRoute("POST", f"{task}/cancel", cancel_task, "Cancel a task", tag="tasks", response=TaskOut),
+                 tag="tasks", permission=tasks, response=TaskOut, errors=STATE_ERRORS, before=task_before),
+        ApiRoute("POST", f"{task}/cancel", cancel_task, "Cancel a task", tag="tasks", permission=tasks,
+                 response=TaskOut, before=task_before),
         ApiRoute("GET", f"{task}/progress", task_progress, "Per-guide progress (JSON, or CSV with ?format=csv)",
-                 tag="tasks", response=list[GuideProgressOut], response_content_types=("application/json", "text/csv"),
-                 query=ProgressQuery),
+                 tag="tasks", permission=read, scoped=True, response=list[GuideProgressOut],
+                 response_content_types=("application/json", "text/csv"), query=ProgressQuery),
         ApiRoute("GET", f"{task}/rollup", task_rollup, "Completion per store or branch", tag="tasks",
-                 response=list[RollupOut], query=RollupQuery),
+                 permission=read, scoped=True, response=list[RollupOut], query=RollupQuery),
+        # store systems feed sales into tasks: whoever may run tasks may feed them
         ApiRoute("POST", "/api/v1/sales", post_sale, "Record a sales line (idempotent by order_id)", tag="sales",
-                 body=SaleIn, response=SaleOut, errors=SALE_ERRORS),
+                 permission=tasks, body=SaleIn, response=SaleOut, errors=SALE_ERRORS),
         ApiRoute("GET", "/api/v1/sales", list_sales, "Sales lines, newest first (review=pending: self-reports to check)",
-                 tag="sales", response=list[SaleOut], query=SalesQuery),
+                 tag="sales", permission=read, scoped=True, response=list[SaleOut], query=SalesQuery),
         ApiRoute("POST", f"{sale}/confirm", confirm_sale,
-                 "Confirm a self-reported sale: it counts in open sales tasks, once", tag="sales", response=SaleOut,
-                 errors=REVIEW_ERRORS),
+                 "Confirm a self-reported sale: it counts in open sales tasks, once", tag="sales", permission=review,
+                 scoped=True, response=SaleOut, errors=REVIEW_ERRORS, before=sale_before),
         ApiRoute("POST", f"{sale}/reject", reject_sale, "Reject a self-reported sale: it never counts", tag="sales",
-                 response=SaleOut, errors=REVIEW_ERRORS),
+                 permission=review, scoped=True, response=SaleOut, errors=REVIEW_ERRORS, before=sale_before),
     ]  # fmt: skip

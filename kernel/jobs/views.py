@@ -130,14 +130,15 @@ def _slot(asked: datetime | None, now: datetime) -> datetime:
     return slot
 
 
-def api_routes(job_names: Sequence[str]) -> list[ApiRoute]:
+def api_routes(job_names: Sequence[str], permission: str) -> list[ApiRoute]:
+    """`permission`: what a caller needs to see and run jobs (the kernel knows no roles)."""
     name = {"name": Literal[tuple(job_names)]}
     return [
         ApiRoute("GET", "/api/v1/jobs", list_jobs, "Scheduled jobs: schedule, next run, last run and its outcome",
-                 tag="jobs", response=list[JobOut]),
+                 tag="jobs", permission=permission, response=list[JobOut]),
         ApiRoute("GET", "/api/v1/jobs/{name}/runs", list_runs, "A job's newest slots, skipped ones included",
-                 tag="jobs", response=list[RunOut], params=name, query=RunsQuery),
+                 tag="jobs", permission=permission, response=list[RunOut], params=name, query=RunsQuery),
         ApiRoute("POST", "/api/v1/jobs/{name}/run", run_now,
                  "Run a job now for a slot, once however often asked: a slot that ran or runs answers its run",
-                 tag="jobs", response=TriggerOut, params=name, query=TriggerQuery),
+                 tag="jobs", permission=permission, response=TriggerOut, params=name, query=TriggerQuery),
     ]  # fmt: skip

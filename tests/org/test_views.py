@@ -107,7 +107,7 @@ async def test_the_document_lists_every_status_a_route_answers(client):
     document = await (await client.get("/api/openapi.json")).json()
 
     publish = document["paths"]["/api/v1/tasks/{task_id}/publish"]["post"]
-    assert set(publish["responses"]) == {"200", "401", "404", "409", "503"}
+    assert set(publish["responses"]) == {"200", "401", "403", "404", "409", "503"}
     assert publish["parameters"][0]["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
     [status] = document["paths"]["/api/v1/redemptions"]["get"]["parameters"]
     assert status["schema"] == {"$ref": "#/components/schemas/RedemptionStatus"}
