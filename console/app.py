@@ -11,7 +11,7 @@ from aiohttp import web
 from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from console import auth, home
+from console import auth, home, task_drafts, tasks
 from console.csrf import csrf_protection
 from console.pages import TEMPLATES, render
 from console.sessions import signed_in
@@ -21,7 +21,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 COOKIE_NAME = "guidebot_console"
 # Reachable without signing in: the login pages and the static files they use.
 OPEN_PATHS = ("/console/login", "/console/static/")
-PAGE_MODULES = [auth, home]
+PAGE_MODULES = [auth, home, tasks, task_drafts]
 
 
 def console_app(session_key: bytes, secure_cookie: bool, client_max_size: int) -> web.Application:

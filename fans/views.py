@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from fans.reports import FanReports
 from fans.schemas import FanReportLine, FanReportOut, ReportPeriod, ReportScope
-from kernel.api import ApiRoute, json_ok, query_params
+from kernel.api import ApiRoute, csv_download, json_ok, query_params
 from org.schemas import QueryDay
 from staff.access import Permission
 from staff.views import principal
@@ -49,12 +49,7 @@ async def fan_report(request: web.Request) -> web.Response:
     if query.format != "csv":
         return json_ok(report)
     name = f"fans-{report.period}-{report.scope}-{report.first_day}.csv"
-    return web.Response(
-        body=("\ufeff" + report_csv(report)).encode(),  # the BOM lets Excel read the Chinese
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(report_csv(report), name)
 
 
 def report_csv(report: FanReportOut) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
+from kernel.api import ApiError, ApiRoute, csv_download, json_ok, path_params, query_params, read_body
 from staff.access import Permission
 from staff.views import principal
 from tasks.errors import Conflict, NotFound, SaleNotFound, TaskError
@@ -96,16 +96,24 @@ async def task_progress(request: web.Request) -> web.Response:
     rows = await _guarded(request.app[REPORTS].guide_progress(task_id, principal(request).store_codes))
     if query_params(request).format != "csv":
         return json_ok(rows)
+    return progress_download(task_id, rows)
+
+
+def progress_download(task_id: int, rows: list[GuideProgressOut]) -> web.Response:
+    """The per-guide progress as a CSV for Excel, the same for the HQ API and the console."""
+    return csv_download(progress_csv(rows), f"task-{task_id}-progress.csv")
+
+
+def progress_csv(rows: list[GuideProgressOut]) -> str:
+    """A Chinese header row (the fields' titles), then a line per guide; yes/no as 是/否."""
+    fields = GuideProgressOut.model_fields
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(GuideProgressOut.model_fields))
-    writer.writeheader()
-    writer.writerows(row.model_dump(mode="json") for row in rows)
-    return web.Response(
-        body=("\ufeff" + out.getvalue()).encode(),  # the BOM lets Excel read the Chinese names
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="task-{task_id}-progress.csv"'},
-    )
+    writer = csv.writer(out)
+    writer.writerow([info.title for info in fields.values()])
+    for row in rows:
+        values = row.model_dump(mode="json")
+        writer.writerow(["是" if v is True else "否" if v is False else v for v in (values[n] for n in fields)])
+    return out.getvalue()
 
 
 async def task_rollup(request: web.Request) -> web.Response:
