@@ -36,12 +36,12 @@ class OrgTree:
 async def org_tree(me: Principal) -> OrgTree:
     """The organisation as `me` may target it: HQ all of it; a branch lead their stores and the teams inside them."""
     stores = Store.all().select_related("branch__region").order_by("code")
-    guides = Guide.filter(left_at=None).order_by("name", "userid").values("userid", "name", "store__code")
+    guides = Guide.filter(left_at=None).order_by("name", "userid")
     if me.store_codes is not None:
         stores = stores.filter(code__in=list(me.store_codes))
         guides = guides.filter(store__code__in=list(me.store_codes))
     by_store: dict[str, list[Unit]] = {}
-    for guide in await guides:
+    for guide in await guides.values("userid", "name", "store__code"):
         by_store.setdefault(guide["store__code"], []).append(Unit(guide["userid"], guide["name"], guides=1))
     regions: dict[str, Unit] = {}
     branches: dict[str, Unit] = {}
