@@ -115,18 +115,19 @@ async def cancel_task(request: web.Request) -> web.Response:
 @requires(Permission.TASKS)
 async def audience_count(request: web.Request) -> web.Response:
     """The live count under the picker: the guides the chosen audience reaches now, or why it reaches none."""
-    audience, errors = validate(Audience, audience_from(await request.post()), LABELS)
-    problems = (
-        [] if audience is None else await out_of_scope(services(request).org, principal(request), audience.model_dump())
-    )
+    audience, _ = validate(Audience, audience_from(await request.post()), LABELS)
+    if audience is None:  # nothing chosen yet (the picker only offers valid codes)
+        return render(request, "tasks/_reach.html", reached=None, messages=[], hint="请选择发给谁")
+    org, chosen = services(request).org, audience.model_dump()
+    problems = await out_of_scope(org, principal(request), chosen)
     reached = None
-    if audience is not None and not problems:
+    if not problems:
         try:
-            reached = len(await audience_guides(services(request).org, audience.model_dump()))
+            reached = len(await audience_guides(org, chosen))
         except UnknownCodes:
             problems = [("audience", "所选的组织已不存在，请刷新页面")]
-    messages = list(errors.values()) + [message for _, message in problems]
-    return render(request, "tasks/_reach.html", reached=reached, messages=messages)
+    messages = [message for _, message in problems]
+    return render(request, "tasks/_reach.html", reached=reached, messages=messages, hint="")
 
 
 def _checks(request: web.Request):

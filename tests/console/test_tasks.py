@@ -280,7 +280,7 @@ async def test_a_branch_lead_posts_for_their_store(branch_lead):
         ([("audience.teams", "TEAM-SH")], "将发给 <strong>2</strong> 位导购"),
         ([("audience.stores", "SH01"), ("audience.guides", "zhangsan")], "将发给 <strong>1</strong> 位导购"),
         ([("audience.all", "on")], "将发给 <strong>2</strong> 位导购"),
-        ([], "请至少选择"),
+        ([], "请选择发给谁"),
         ([("audience.stores", "NOPE")], "已不存在"),
     ],
 )
