@@ -45,10 +45,20 @@ def start_chromium():
 
 
 async def until(driver, condition, timeout: float, message: str):
-    """Polls the page in a thread, so the app under test keeps serving on the event loop meanwhile."""
+    """Polls the page in a thread, so the app under test keeps serving on the event loop meanwhile.
+
+    An element missing or replaced while a page loads counts as "not yet", not as a failure.
+    """
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return await asyncio.to_thread(WebDriverWait(driver, timeout, poll_frequency=0.05).until, condition, message)
+    wait = WebDriverWait(
+        driver,
+        timeout,
+        poll_frequency=0.05,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    )
+    return await asyncio.to_thread(wait.until, condition, message)
 
 
 async def screenshot(driver, name: str, size: tuple[int, int]) -> None:
