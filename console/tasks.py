@@ -12,6 +12,7 @@ from decimal import Decimal
 from aiohttp import web
 
 from bot.cards import task_card
+from console.audience import out_of_scope
 from console.pages import not_found, principal, render, services
 from staff.access import Permission
 from tasks.kinds import KINDS, METRICS
@@ -35,10 +36,11 @@ async def task_list(request: web.Request) -> web.Response:
 async def task_page(request: web.Request) -> web.Response:
     """A draft: the card guides will get, and what can be done with it; once published, its progress."""
     task = await visible_task(request)
-    scope = principal(request).store_codes
-    reports = services(request).reports
+    me, reports = principal(request), services(request).reports
+    scope = me.store_codes
     context = {
         "task": task,
+        "may_change": me.can(Permission.TASKS) and not await out_of_scope(services(request).org, me, task.audience),
         "summary": await reports.summary(task, scope),
         "card": card_preview(task),
         "units": functools.partial(_units, task.metric),

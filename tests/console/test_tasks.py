@@ -264,6 +264,16 @@ async def test_a_branch_lead_cannot_post_beyond_their_branch(branch_lead):
     assert await Task.all().count() == 0
 
 
+async def test_a_branch_lead_only_reads_an_hq_task_that_reaches_beyond_their_branch(branch_lead, services):
+    draft = await services.publishing.create_draft(task_in(audience={"all": True}))
+
+    page = await (await branch_lead.get(f"/console/tasks/{draft.id}")).text()
+    answer = await post(branch_lead, f"/console/tasks/{draft.id}/publish", [])
+
+    assert "卡片预览" in page and "发布…" not in page
+    assert answer.status == 403 and (await Task.get(id=draft.id)).status is TaskStatus.DRAFT
+
+
 async def test_a_branch_lead_posts_for_their_store(branch_lead):
     answer = await post(branch_lead, "/console/tasks/new", add_fans_form())
 
