@@ -24,6 +24,8 @@ from console import (
     reports,
     sales,
     shop,
+    task_drafts,
+    tasks,
 )
 from console.csrf import csrf_protection
 from console.pages import TEMPLATES, render
@@ -34,7 +36,22 @@ STATIC_DIR = Path(__file__).parent / "static"
 COOKIE_NAME = "guidebot_console"
 # Reachable without signing in: the login pages and the static files they use.
 OPEN_PATHS = ("/console/login", "/console/static/")
-PAGE_MODULES = [auth, home, shop, redemptions, coins, sales, contests, benchmarks, reports, operations, audit, people]
+PAGE_MODULES = [
+    auth,
+    home,
+    tasks,
+    task_drafts,
+    shop,
+    redemptions,
+    coins,
+    sales,
+    contests,
+    benchmarks,
+    reports,
+    operations,
+    audit,
+    people,
+]
 
 
 def console_app(session_key: bytes, secure_cookie: bool, client_max_size: int) -> web.Application:

@@ -35,7 +35,7 @@ class TaskPublisher:
         if audience is None:
             return []
         try:
-            guides = await self._org.resolve_guides(everyone=audience.all, **_codes(audience.model_dump()))
+            guides = await audience_guides(self._org, audience.model_dump())
         except UnknownCodes as exc:
             return [(f"audience.{kind}", f"unknown {code!r}") for kind, code in exc.unknown]
         return [] if guides else [("audience", "has no guides")]
@@ -57,7 +57,7 @@ class TaskPublisher:
         task = await self.task(task_id)
         if task.status is TaskStatus.CANCELLED:
             raise TaskStateConflict(f"task {task_id} is cancelled", ["status"])
-        audience = await self._org.resolve_guides(everyone=task.audience.get("all", False), **_codes(task.audience))
+        audience = await audience_guides(self._org, task.audience)
         async with in_transaction():
             published = await Task.filter(id=task.id, status=TaskStatus.DRAFT).update(
                 status=TaskStatus.PUBLISHED, published_at=self._clock.now()
@@ -99,8 +99,10 @@ class TaskPublisher:
             raise InvalidTask(problems)
 
 
-def _codes(audience: dict) -> dict[str, list[str]]:
-    return {key: list(audience.get(key, [])) for key in AUDIENCE_KEYS}
+async def audience_guides(org: OrgService, audience: dict) -> set[str]:
+    """The UserIDs an audience (as stored on a task) reaches now: whom publishing assigns. UnknownCodes for a bad code."""
+    codes = {key: list(audience.get(key, [])) for key in AUDIENCE_KEYS}
+    return await org.resolve_guides(everyone=bool(audience.get("all", False)), **codes)
 
 
 def _task_fields(data: TaskIn) -> dict:
