@@ -19,6 +19,7 @@ from kernel.clock import Clock
 from kernel.event_bus import EventBus
 from leaderboards.models import Placement
 from org.models import Guide
+from org.roster import who_left
 from org.schemas import EARLIEST, LATEST
 from rewards.ledger import CoinLedger
 from rewards.ports import GuideNotifier
@@ -103,12 +104,16 @@ class BenchmarkSelection:
         return await recent
 
     async def announce(self, event: BenchmarksSelected) -> None:
-        """Every guide hears the day's benchmark guides once; each winner is congratulated once per title."""
+        """Every guide on the roster hears the day's benchmark guides once; each winner is congratulated once per title.
+
+        A winner who has left since is still named (the day was theirs) but not pushed to.
+        """
         picks = await self.picks(event.day)
-        everyone = await Guide.all().order_by("userid").values_list("userid", flat=True)
+        everyone = await Guide.on_roster().order_by("userid").values_list("userid", flat=True)
         await self._broadcaster.broadcast(list(everyone), announcement(event.day, picks), key=f"benchmark:{event.day}")
+        left = await who_left(pick.guide_userid for pick in picks if pick.guide_userid)
         for pick in picks:
-            if pick.guide_userid:
+            if pick.guide_userid and pick.guide_userid not in left:
                 await self._notifier.notify(
                     pick.guide_userid, congratulation(pick), key=f"benchmark-won:{event.day}:{pick.title}"
                 )

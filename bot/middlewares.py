@@ -14,14 +14,19 @@ log = logging.getLogger("bot.events")
 
 
 class GuideLookup:
-    """Puts `guide` (org.models.Guide or None) into the handler data: the member the event is about."""
+    """Puts `guide` (org.models.Guide or None) into the handler data: the member the event is about.
+
+    A member an HR roster no longer lists (left) is no guide: the bot answers them as anyone
+    outside the directory, while their history stays theirs.
+    """
 
     def __init__(self, org: OrgService) -> None:
         self._org = org
 
     async def __call__(self, handler: NextHandler, event: Any, data: dict) -> Any:
         userid = event.user_id if isinstance(event, ContactChange) else event.from_user
-        data["guide"] = await self._org.guide(userid) if userid else None
+        guide = await self._org.guide(userid) if userid else None
+        data["guide"] = guide if guide is not None and guide.left_at is None else None
         return await handler(event, data)
 
 

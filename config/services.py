@@ -153,7 +153,7 @@ def build_services(
         )
     clock = clock or SystemClock(ZoneInfo(settings.business_timezone))
     bus = EventBus(clock, on_dead_letter=lambda name: metrics.event_dead_letters.labels(event=name).inc())
-    org = OrgService()
+    org = OrgService(clock)
     fans = FanService(bus, WeComContactDirectory(client), retention=timedelta(days=settings.fan_retention_days))
     pushes = build_push_budget(settings, redis, clock)
     outbox = Outbox(

@@ -17,6 +17,7 @@ from fans.service import FanService
 from kernel.event_bus import EventBus
 from leaderboards.facts import BOARD_EVENTS
 from leaderboards.service import Leaderboards
+from org.roster import has_left
 from rewards.badges import BadgeService, announce_badge
 from rewards.events import BadgeEarned
 from rewards.ports import GuideNotifier
@@ -52,6 +53,8 @@ def subscribe_all(
         await announce_badge(event, notifier)
 
     async def congratulate(event: TaskCompleted) -> None:
+        if await has_left(event.guide_userid):
+            return
         await notifier.notify(
             event.guide_userid,
             f"🎉 任务「{event.title}」完成！获得 {event.coins_paid} 金币",

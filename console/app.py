@@ -11,7 +11,23 @@ from aiohttp import web
 from aiohttp_session import setup as setup_session
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from console import audit, auth, benchmarks, contests, home, operations, people, reports
+from console import (
+    audit,
+    auth,
+    benchmarks,
+    coins,
+    contests,
+    home,
+    operations,
+    org,
+    people,
+    redemptions,
+    reports,
+    sales,
+    shop,
+    task_drafts,
+    tasks,
+)
 from console.csrf import csrf_protection
 from console.pages import TEMPLATES, render
 from console.sessions import signed_in
@@ -21,7 +37,23 @@ STATIC_DIR = Path(__file__).parent / "static"
 COOKIE_NAME = "guidebot_console"
 # Reachable without signing in: the login pages and the static files they use.
 OPEN_PATHS = ("/console/login", "/console/static/")
-PAGE_MODULES = [auth, home, contests, benchmarks, reports, operations, audit, people]
+PAGE_MODULES = [
+    auth,
+    home,
+    tasks,
+    task_drafts,
+    shop,
+    redemptions,
+    coins,
+    sales,
+    contests,
+    benchmarks,
+    org,
+    reports,
+    operations,
+    audit,
+    people,
+]
 
 
 def console_app(session_key: bytes, secure_cookie: bool, client_max_size: int) -> web.Application:

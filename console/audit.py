@@ -28,6 +28,7 @@ async def audit_trail(request: web.Request) -> web.Response:
         where = AuditFilter(actor=query.actor, action=query.action, target=query.target, before_id=query.before_id)
         entries = await services(request).audit.entries(where, PAGE_SIZE)
     more = asked | ({"before_id": entries[-1].id} if entries else {})
+    written = local_time(request)
     return render(
         request,
         "audit/trail.html",
@@ -35,8 +36,7 @@ async def audit_trail(request: web.Request) -> web.Response:
         errors=errors,
         asked=asked,
         entries=[
-            (entry, local_time(request, entry.at), _actor(entry.actor), diff(entry.before, entry.after))
-            for entry in entries
+            (entry, written(entry.at), _actor(entry.actor), diff(entry.before, entry.after)) for entry in entries
         ],  # fmt: skip
         more=more if len(entries) == PAGE_SIZE else None,
     )

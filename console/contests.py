@@ -155,7 +155,7 @@ async def _contest_page(
         day_label=day_label,
         prize_label=prize_label,
         source_label=lambda source: SOURCE_LABELS.get(source.partition(":")[0], source),
-        local_time=lambda at: local_time(request, at),
+        local_time=local_time(request),
     )
 
 

@@ -34,14 +34,17 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"Input should be .*'.*"), "请从选项中选择"),
     (re.compile(r"List should have at least 1 item.*"), "至少选择一项"),
     (re.compile(r"must not contain NUL characters"), "含有不可见字符"),
+    (re.compile(r"String should match pattern '\^\[\^\\x00\]\*\[\^\\x00 .*"), "不能只有空白"),
+    (re.compile(r"String should match pattern .*"), "格式不正确"),
+    (re.compile(r"must not be 0"), "不能为 0"),
+    (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),
+    (re.compile(r"is not after \S+"), "须晚于开始时间"),
     # contests (contests/schemas.py, ContestBook.problems, settlement)
     (re.compile(r"send an integer or a decimal string with up to 2 places.*"), "请填写金额，最多两位小数"),
-    (re.compile(r"String should match pattern .*"), "只能用字母、数字、- _ ."),
     (re.compile(r"is before start_date"), "不能早于开始日期"),
     (re.compile(r"is more than (\d+) days after start_date"), r"距开始日期不能超过 \1 天"),
     (re.compile(r"must be after today \((\S+)\).*"), r"必须晚于今天（\1）：PK赛按整天计"),
     (re.compile(r"must not be negative"), "不能为负数"),
-    (re.compile(r"must be a whole number"), "只有销售额可以有小数，请填写整数"),
     (re.compile(r"ranking by target needs a daily_team_target above 0"), "按目标达成率排名时，战队每日目标必须大于 0"),
     (
         re.compile(r"the personal_target prize needs a personal_daily_target above 0"),
@@ -73,6 +76,20 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"must be empty for the \S+ role"), "该角色不需要填写"),
     (re.compile(r"unknown branch '(.*)'"), r"没有分公司 \1"),
     (re.compile(r"unknown store '(.*)'"), r"没有门店 \1"),
+    # tasks (TaskIn and the publisher's check)
+    (re.compile(r"String should match pattern '\^https\?://.*"), "请填写 http:// 或 https:// 开头的网址"),
+    (re.compile(r"send an integer or a decimal string.*"), "请填写数字，最多两位小数"),
+    (re.compile(r"Decimal input should have no more than.*"), "数字太大或小数位太多"),
+    (re.compile(r"List should have at most (\d+) items?.*"), r"最多 \1 项"),
+    (re.compile(r"is more than 366 days after start_date"), "不能晚于开始日期 366 天以上"),
+    (re.compile(r"must be more than 0"), "必须大于 0"),
+    (re.compile(r"must be a whole number"), "必须是整数"),
+    (re.compile(r"each must be 1 to (\d+) \(hours before the end\)"), r"每项须在 1 到 \1 之间（结束前几小时）"),
+    (re.compile(r"names an hour twice"), "有重复的小时数"),
+    (re.compile(r"\w+ counts .*"), "这类任务不能这样计数"),
+    (re.compile(r"a \w+ task needs the material to share"), "转发任务需要填写转发素材"),
+    (re.compile(r"the audience is empty.*"), "请至少选择一个大区、分公司、门店、战队或导购"),
+    (re.compile(r"has no guides"), "所选范围内没有导购"),
 ]
 
 
@@ -112,7 +129,11 @@ def validate_query(
 
 
 def _errors(exc: ApiError, labels: Mapping[str, str]) -> Errors:
-    return {f["field"]: f"{_label(f['field'], labels)}：{chinese(f['message'])}" for f in exc.fields}
+    errors: Errors = {}
+    for f in exc.fields:  # a field with two problems keeps both
+        message = f"{_label(f['field'], labels)}：{chinese(f['message'])}"
+        errors[f["field"]] = f"{errors[f['field']]}；{chinese(f['message'])}" if f["field"] in errors else message
+    return errors
 
 
 def _label(field: str, labels: Mapping[str, str]) -> str:

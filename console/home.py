@@ -6,6 +6,7 @@ from aiohttp import web
 
 from console.pages import principal, render
 from org.models import Store
+from org.scope import of_guides_in
 from rewards.models import Redemption, RedemptionStatus
 from tasks.models import Sale, SaleReview
 
@@ -16,9 +17,7 @@ routes = web.RouteTableDef()
 async def home_page(request: web.Request) -> web.Response:
     me = principal(request)
     stores = Store.all() if me.store_codes is None else Store.filter(code__in=list(me.store_codes))
-    sales = Sale.filter(review=SaleReview.PENDING)
-    if me.store_codes is not None:
-        sales = sales.filter(store_code__in=list(me.store_codes))
+    sales = Sale.filter(of_guides_in(me.store_codes), review=SaleReview.PENDING)
     waiting = {
         "stores": await stores.count(),
         "pending_sales": await sales.count(),

@@ -51,7 +51,7 @@ async def dead_letters(request: web.Request) -> web.Response:
         run_status=RUN_STATUS,
         job_titles=JOB_TITLES,
         done=request.query.get("done", ""),
-        local_time=lambda at: local_time(request, at),
+        local_time=local_time(request),
     )
 
 

@@ -147,7 +147,7 @@ async def _page(request: web.Request, status: int = 200, **context) -> web.Respo
         hq_roles=HQ_ROLES,
         token_roles=TOKEN_ROLES,
         role_names=ROLE_NAMES,
-        local_time=lambda at: local_time(request, at),
+        local_time=local_time(request),
         **context,
     )
 

@@ -14,7 +14,7 @@ from console.display import local_time
 from console.forms import validate_query
 from console.pages import not_found, principal, render, requires, services
 from fans.schemas import ReportPeriod, ReportScope
-from fans.views import FanReportQuery, csv_download
+from fans.views import FanReportQuery, report_download
 from org.schemas import UserId
 from pushes.models import HOLD_REASON_LABELS
 from pushes.views import push_log
@@ -49,7 +49,7 @@ async def fan_report(request: web.Request) -> web.Response:
         query.period, query.scope, query.date, store_codes=me.store_codes, branch_codes=me.branch_codes
     )
     if query.format == "csv":
-        return csv_download(report)
+        return report_download(report)
     lagging = sorted((line for line in report.lines if line.lagging), key=lambda line: line.share or 0)
     return render(
         request,
@@ -83,7 +83,7 @@ async def guide_push_log(request: web.Request) -> web.Response:
         log=log,
         outcomes=OUTCOMES,
         reasons=REASONS,
-        local_time=lambda at: local_time(request, at),
+        local_time=local_time(request),
     )
 
 

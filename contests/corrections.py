@@ -23,6 +23,7 @@ from kernel.event_bus import DomainEvent, EventBus
 from leaderboards.facts import Fact, facts_of
 from leaderboards.metrics import Metric
 from leaderboards.placements import Placements
+from org.roster import who_left
 from rewards.ledger import CoinLedger
 from rewards.ports import GuideNotifier
 
@@ -73,10 +74,16 @@ class ContestCorrections:
         return await ContestCorrection.filter(contest_id=contest_id).order_by("id")
 
     async def tell(self, event: ContestCorrected) -> None:
-        """Each guide whose coins changed hears why, once."""
+        """Each guide on the roster whose coins changed hears why, once (a leaver's coins change all the same)."""
         correction = await ContestCorrection.get(id=event.correction_id)
-        for change in correction.changes:
-            if change["subject"] in ("coins", "final_coins") and change["before"] != change["after"]:
+        coins = [
+            change
+            for change in correction.changes
+            if change["subject"] in ("coins", "final_coins") and change["before"] != change["after"]
+        ]
+        left = await who_left(change["code"] for change in coins)
+        for change in coins:
+            if change["code"] not in left:
                 diff = change["after"] - change["before"]
                 await self._notifier.notify(
                     change["code"],

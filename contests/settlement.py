@@ -19,6 +19,7 @@ from kernel.models import EventRecord
 from kernel.retry_queue import DEAD, PENDING, PROCESSING
 from leaderboards.facts import BOARD_EVENTS, facts_of
 from leaderboards.metrics import Metric
+from org.roster import who_left
 from rewards.ledger import CoinLedger
 from rewards.ports import GuideNotifier
 
@@ -81,7 +82,10 @@ class ContestSettlement:
         return running, await ContestDay.filter(contest_id=contest_id).order_by("day")
 
     async def pay_and_tell(self, event: ContestDaySettled) -> None:
-        """Pay the day's prizes (and the final's) as settled, then tell each participant; every step once."""
+        """Pay the day's prizes (and the final's) as settled, then tell each participant on the roster; every step once.
+
+        A participant who has left is paid what they won but not pushed to.
+        """
         running = await self._book.get(event.contest_id)
         settled = await ContestDay.get(contest_id=event.contest_id, day=event.day)
         state, outcome = DayState.from_json(settled.settled["state"]), Outcome.from_json(settled.settled["outcome"])
@@ -91,7 +95,10 @@ class ContestSettlement:
         for prize in final.prizes if final else []:
             await self._pay(running, None, prize.guide, prize.coins, prize.code)
         standings = day_standings(state, Terms.of(running.contest))
+        left = await who_left(state.guides)
         for userid, guide in sorted(state.guides.items()):
+            if userid in left:
+                continue
             mine = [p for p in outcome.prizes + (final.prizes if final else []) if p.guide == userid]
             text = result_message(
                 running, event.day, standings, outcome.winner, guide.team, guide.figure, mine,

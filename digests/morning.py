@@ -13,6 +13,7 @@ from leaderboards.metrics import Metric, Scope
 from leaderboards.periods import Period
 from leaderboards.ranking import Standing
 from leaderboards.service import Leaderboards
+from org.models import Guide
 from tasks.models import Task, TaskAssignment, TaskStatus
 
 
@@ -21,7 +22,7 @@ class MorningDigests:
 
     A guide's digest lists their open tasks of the day with progress and the gap, their
     rank on yesterday's sales board if they were on it, and their team's place in a
-    running PK. A guide with no open task gets nothing: the rank and the PK alone are not
+    running PK; a guide who left gets none. A guide with no open task gets nothing: the rank and the PK alone are not
     worth a push. The reads are one query for the assignments, one board read, and one
     roster and board read per running contest, whatever the number of guides.
     """
@@ -63,7 +64,9 @@ class MorningDigests:
         if not tasks:
             return lines
         assignments = (
-            await TaskAssignment.filter(task_id__in=list(tasks), completed_at__isnull=True)
+            await TaskAssignment.filter(
+                task_id__in=list(tasks), completed_at__isnull=True, guide_userid__not_in=Guide.left_userids()
+            )
             .order_by("guide_userid", "task_id")
             .values_list("guide_userid", "task_id", "progress")
         )

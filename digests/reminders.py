@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from digests.ports import Notice, NoticeSender
 from digests.wording import reminder_text
 from kernel.clock import Clock
+from org.models import Guide
 from tasks.models import Task, TaskAssignment, TaskStatus
 from tasks.rules import ends_at, reminder_hours
 
@@ -21,7 +22,7 @@ class Reminder:
 
 
 class TaskReminders:
-    """Sends each reminder once per (task, hours, guide), however often or late the job runs.
+    """Sends each reminder once per (task, hours, guide) on the roster, however often or late the job runs.
 
     A run for a slot sends the reminders whose moment falls in the `grace` before the slot,
     so consecutive slots of a job that runs more often than its grace overlap and a moment
@@ -59,7 +60,12 @@ class TaskReminders:
         for reminder in await self.due(slot_at):
             task = reminder.task
             behind = (
-                await TaskAssignment.filter(task_id=task.id, completed_at__isnull=True, progress__lt=task.target)
+                await TaskAssignment.filter(
+                    task_id=task.id,
+                    completed_at__isnull=True,
+                    progress__lt=task.target,
+                    guide_userid__not_in=Guide.left_userids(),
+                )
                 .order_by("guide_userid")
                 .values_list("guide_userid", "progress")
             )

@@ -24,6 +24,7 @@ from contests.standings import ContestStandings
 from digests.ports import Notice, NoticeSender
 from digests.wording import evening_section, evening_text
 from kernel.clock import Clock
+from org.roster import who_left
 
 
 class NotAllSettled(Exception):
@@ -54,7 +55,10 @@ class DailyResults:
         self._clock = clock
 
     async def send_standings_so_far(self, at: datetime, slot_key: str) -> int:
-        """Tell every player of a contest running today where their team stands today so far, one message each."""
+        """Tell every player of a contest running today where their team stands today so far, one message each.
+
+        A player who has left hears nothing: their figures still count for the team.
+        """
         day = self._clock.business_day(at)
         sections: dict[str, list[str]] = defaultdict(list)
         for running in await self._contests.running_on(day):
@@ -62,6 +66,8 @@ class DailyResults:
             today = await self._standings.of_day(running, day)
             for userid, guide in sorted(state.guides.items()):
                 sections[userid].append(evening_section(running, today.teams, guide.team, guide.figure))
+        for userid in await who_left(sections):
+            del sections[userid]
         as_of = f"{at.astimezone(self._clock.timezone):%H:%M}"
         notices = [
             Notice(userid, evening_text(as_of, lines), f"pk-evening:{slot_key}:{userid}")

@@ -10,7 +10,7 @@ from fans.reports import FanReports, Span, by_branch
 from fans.schemas import ReportPeriod
 from kernel.clock import Clock
 from kernel.jobs import Slot
-from org.models import OrgRole, Role
+from org.models import Guide, OrgRole, Role
 
 
 class FanReportPushes:
@@ -23,7 +23,8 @@ class FanReportPushes:
         """Report the last period complete at the slot's time: one message per person, keyed by the slot.
 
         Someone who manages a store and leads a branch gets both in one message; a run of
-        the same slot again sends nothing twice (the outbox keeps one message per key).
+        the same slot again sends nothing twice (the outbox keeps one message per key). A
+        manager or lead who has left gets nothing, though a roster without roles keeps their role.
         """
         span = Span.last_complete(period, self._clock.business_day(slot.at))
         figures = await self._reports.figures(span)
@@ -32,7 +33,7 @@ class FanReportPushes:
         branch_stores = by_branch(figures.stores)
         texts: dict[str, list[str]] = defaultdict(list)
         roles = (
-            await OrgRole.all()
+            await OrgRole.filter(userid__not_in=Guide.left_userids())
             .order_by("userid", "-role", "id")
             .values_list("userid", "role", "store__code", "branch__code")
         )

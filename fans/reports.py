@@ -5,8 +5,9 @@ times), so a month of millions of fans reads at most one row per guide; the guid
 are then summed per store.
 
 Target rule: the store's daily target per guide (FAN_TARGET_PER_GUIDE_DAILY, or the store's
-own `fan_target_per_guide_daily` from the org import) × its guides today × the days in the
-period. The share is new fans over that target.
+own `fan_target_per_guide_daily` from the org import) × its guides on the roster today × the
+days in the period. The share is new fans over that target. A guide who left still counts
+their fans for their store, but no longer its target.
 """
 
 from __future__ import annotations
@@ -107,7 +108,8 @@ class FanReports:
         # UTC bounds: SQLite compares the stored UTC text, which an offset of +08:00 would not match
         start = datetime.combine(span.first_day, time(0), tzinfo=self._clock.timezone).astimezone(UTC)
         end = datetime.combine(span.last_day + timedelta(days=1), time(0), tzinfo=self._clock.timezone).astimezone(UTC)
-        store_of = dict(await Guide.all().values_list("userid", "store_id"))
+        guides = await Guide.all().values_list("userid", "store_id", "left_at")
+        store_of = {userid: store for userid, store, _ in guides}
         new, duplicates, lost = Counter(), Counter(), Counter()
         added = (
             await Fan.filter(added_at__gte=start, added_at__lt=end)
@@ -128,7 +130,7 @@ class FanReports:
         for userid, n in losses:
             if userid in store_of:
                 lost[store_of[userid]] += n
-        headcount = Counter(store_of.values())
+        headcount = Counter(store for _, store, left_at in guides if left_at is None)
         stores = []
         for store in await Store.all().select_related("branch").order_by("code"):
             per_guide = store.fan_target_per_guide_daily

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date as Date
 from typing import Literal
 
@@ -13,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from fans.reports import FanReports
 from fans.schemas import FanReportLine, FanReportOut, ReportPeriod, ReportScope
 from kernel.api import ApiRoute, json_ok, query_params
+from kernel.downloads import csv_download, csv_text
 from org.schemas import QueryDay
 from staff.access import Permission
 from staff.views import principal
@@ -48,33 +47,26 @@ async def fan_report(request: web.Request) -> web.Response:
     )
     if query.format != "csv":
         return json_ok(report)
-    return csv_download(report)
+    return report_download(report)
 
 
-def csv_download(report: FanReportOut) -> web.Response:
+def report_download(report: FanReportOut) -> web.Response:
     """The report as a file for Excel (the HQ API's ?format=csv and the console's download)."""
     name = f"fans-{report.period}-{report.scope}-{report.first_day}.csv"
-    return web.Response(
-        body=("\ufeff" + report_csv(report)).encode(),  # the BOM lets Excel read the Chinese
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(name, report_csv(report))
 
 
 def report_csv(report: FanReportOut) -> str:
     """A Chinese header row (the fields' titles), then a line per store or branch; shares as percentages."""
     fields = FanReportLine.model_fields
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["统计期", *(info.title for info in fields.values())])
     span = f"{report.first_day}~{report.last_day}"
+    rows: list[list] = [["统计期", *(info.title for info in fields.values())]]
     for line in report.lines:
         values = line.model_dump()
         values["share"] = "" if line.share is None else f"{line.share:.1%}"
         values["lagging"] = "是" if line.lagging else ""
-        writer.writerow([span, *("" if values[name] is None else values[name] for name in fields)])
-    return out.getvalue()
+        rows.append([span, *(values[name] for name in fields)])
+    return csv_text(rows)
 
 
 def api_routes() -> list[ApiRoute]:

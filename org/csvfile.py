@@ -1,5 +1,8 @@
 """The flat CSV roster HR systems export: one guide a row, with store, branch, region, team and role.
 
+HR exports the whole roster, so the CSV is a complete import: a guide it no longer lists
+has left (离职) and gets no tasks or pushes; listed again, they have rejoined.
+
 The optional role column (`role`, `角色` or `岗位`) says who is 店长 of the row's store and
 who is 分公司负责人 of its branch. A roster with that column is the whole list of roles (a
 manager left out loses the role); one without it leaves the roles as they are.
@@ -68,6 +71,7 @@ def org_from_csv(text: str) -> dict:
         "stores": list(stores.values()),
         "guides": guides,
         "teams": list(teams.values()),
+        "complete": True,
     }
     return org | {"roles": roles} if role_column else org
 

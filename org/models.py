@@ -1,7 +1,11 @@
+from __future__ import annotations
+
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.expressions import Subquery
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 
 class Region(Model):
@@ -41,6 +45,16 @@ class Guide(Model):
     store = fields.ForeignKeyField("guidebot.Store", related_name="guides", on_delete=fields.RESTRICT)
     # set when an HR roster no longer lists them: they keep their history but get no tasks or pushes
     left_at = fields.DatetimeField(null=True)
+
+    @classmethod
+    def on_roster(cls) -> QuerySet[Guide]:
+        """The guides who have not left: the only ones tasks and pushes reach."""
+        return cls.filter(left_at__isnull=True)
+
+    @classmethod
+    def left_userids(cls) -> Subquery:
+        """The UserIDs of the guides who left, for `guide_userid__not_in=` over rows that name a guide by UserID."""
+        return Subquery(cls.filter(left_at__isnull=False).values("userid"))
 
 
 class Team(Model):

@@ -132,7 +132,12 @@ RoleIn = Annotated[StoreManagerIn | BranchLeadIn, Field(discriminator="role")]
 
 
 class OrgImport(_Row):
-    """Regions, branches, stores, guides and teams; rows are matched by code / UserID and upserted."""
+    """Regions, branches, stores, guides and teams; rows are matched by code / UserID and upserted.
+
+    A guide listed who had left has rejoined. `complete` says the file is HR's whole roster
+    (the CSV always is): every guide it does not list has left. A partial import (the
+    default for JSON) changes only the rows it lists.
+    """
 
     regions: list[RegionIn] = Field(default_factory=list)
     branches: list[BranchIn] = Field(default_factory=list)
@@ -142,6 +147,14 @@ class OrgImport(_Row):
     roles: list[RoleIn] | None = Field(
         None, description="店长 and 分公司负责人: the whole list, replacing every role held; absent: roles unchanged"
     )
+    complete: bool = Field(
+        False, description="the whole roster: every guide not listed has left (离职); false: only listed rows change"
+    )
+
+    @classmethod
+    def rules(cls, values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+        if values.get("complete") and not values.get("guides"):
+            yield "guides", "完整名册至少要有一位导购，否则所有导购都会记为离职 (a complete roster lists guides)"
 
 
 class KindReport(BaseModel):
@@ -160,6 +173,8 @@ class ImportReport(BaseModel):
     team_members_removed: int = 0
     roles_added: int = 0
     roles_removed: int = 0
+    guides_left: int = Field(0, description="guides a complete roster no longer lists, now marked as left")
+    guides_rejoined: int = Field(0, description="guides who had left and are listed again")
 
     def summary(self) -> str:
         parts = [
@@ -169,6 +184,7 @@ class ImportReport(BaseModel):
         ]
         parts.append(f"team members: {self.team_members_added} added, {self.team_members_removed} removed")
         parts.append(f"roles: {self.roles_added} added, {self.roles_removed} removed")
+        parts.append(f"guides who left: {self.guides_left}, rejoined: {self.guides_rejoined}")
         return "\n".join(parts)
 
 
@@ -177,6 +193,9 @@ class GuideOut(BaseModel):
     name: str
     store: str
     store_name: str
+    left_at: datetime | None = Field(
+        None, description="when an HR roster stopped listing them (离职); null: on the roster"
+    )
 
 
 class StoreOut(BaseModel):

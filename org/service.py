@@ -5,26 +5,18 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from kernel.clock import Clock, SystemClock
+from org.checks import CHUNK, OrgImportError, check_import, where_in
 from org.models import Branch, Guide, OrgRole, Region, Role, Store, Team, TeamMember
+from org.roster import unlisted_guides
 from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, RoleIn, StoreOut, TeamOut
 
 MAX_CACHED_GUIDES = 50_000
-
-
-class OrgImportError(ValueError):
-    """The import refers to something unknown or repeats a code; nothing was changed.
-
-    `fields` names where each problem is (`roles.2.store`) when it is known, else `body`.
-    """
-
-    def __init__(self, problems: list[str], fields: list[str] | None = None) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
-        self.fields = fields or ["body"] * len(problems)
 
 
 class UnknownCodes(OrgImportError):
@@ -36,15 +28,26 @@ class UnknownCodes(OrgImportError):
 
 
 class OrgService:
-    """Guides are looked up for every event, so lookups are cached briefly (and dropped on import)."""
+    """Guides are looked up for every event, so lookups are cached briefly (and dropped on import).
 
-    def __init__(self, cache_seconds: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    `clock` dates the leavers of a roster; `monotonic` times the cache.
+    """
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        *,
+        cache_seconds: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._cache: dict[str, tuple[float, Guide | None]] = {}
         self._cache_seconds = cache_seconds
-        self._clock = clock
+        self._clock = clock or SystemClock()
+        self._monotonic = monotonic
 
     async def guide(self, userid: str) -> Guide | None:
-        now = self._clock()
+        """The guide by UserID, also one who left: their coins, fans and sales stay theirs (see `Guide.left_at`)."""
+        now = self._monotonic()
         cached = self._cache.get(userid)
         if cached and cached[0] > now:
             return cached[1]
@@ -58,20 +61,27 @@ class OrgService:
         return not await Guide.exists()
 
     async def import_org(self, data: OrgImport) -> ImportReport:
-        """Upsert everything in one transaction: all of it lands, or none of it."""
-        _reject_repeats(data)
+        """Upsert everything in one transaction: all of it lands, or none of it.
+
+        The changes to the roster are the ones `org.roster.preview` lists for the same file:
+        a listed guide who had left rejoins, and a complete roster marks the unlisted as left.
+        """
+        await check_import(data)
         self._cache.clear()
         report = ImportReport()
         async with in_transaction():
+            report.guides_rejoined = len(
+                await where_in(Guide.filter(left_at__isnull=False), "userid", [g.userid for g in data.guides])
+            )
             regions = await _upsert(Region, "code", [r.model_dump() for r in data.regions], report.regions)
-            region_ids = await _ids(Region, "code", {b.region for b in data.branches}, regions, "region")
+            region_ids = await _known(Region, "code", {b.region for b in data.branches}, regions)
             branches = await _upsert(
                 Branch,
                 "code",
                 [{"code": b.code, "name": b.name, "region_id": region_ids[b.region]} for b in data.branches],
                 report.branches,
             )
-            branch_ids = await _ids(Branch, "code", {s.branch for s in data.stores}, branches, "branch")
+            branch_ids = await _known(Branch, "code", {s.branch for s in data.stores}, branches)
             stores = await _upsert(
                 Store,
                 "code",
@@ -86,22 +96,27 @@ class OrgService:
                 ],
                 report.stores,
             )
-            store_ids = await _ids(Store, "code", {g.store for g in data.guides}, stores, "store")
+            store_ids = await _known(Store, "code", {g.store for g in data.guides}, stores)
+            leavers = [guide.pk for guide in await unlisted_guides(data)]
             guides = await _upsert(
                 Guide,
                 "userid",
-                [{"userid": g.userid, "name": g.name, "store_id": store_ids[g.store]} for g in data.guides],
+                [
+                    {"userid": g.userid, "name": g.name, "store_id": store_ids[g.store], "left_at": None}
+                    for g in data.guides
+                ],
                 report.guides,
             )
+            report.guides_left = await _mark_left(leavers, self._clock.now())
             members = {userid for team in data.teams for userid in team.members}
-            guide_ids = await _ids(Guide, "userid", members, guides, "guide")
+            guide_ids = await _known(Guide, "userid", members, guides)
             teams = await _upsert(Team, "code", [{"code": t.code, "name": t.name} for t in data.teams], report.teams)
             for team in data.teams:
                 added, removed = await _set_members(teams[team.code], {guide_ids[u] for u in team.members})
                 report.team_members_added += added
                 report.team_members_removed += removed
             if data.roles is not None:
-                report.roles_added, report.roles_removed = await _replace_roles(data.roles, stores, branches, guides)
+                report.roles_added, report.roles_removed = await _replace_roles(data.roles, stores, branches)
         return report
 
     async def resolve_guides(
@@ -114,7 +129,10 @@ class OrgService:
         teams: list[str],
         guides: list[str],
     ) -> set[str]:
-        """The UserIDs of an audience; unknown codes raise UnknownCodes naming each of them."""
+        """The UserIDs of an audience's guides on the roster; unknown codes raise UnknownCodes naming each of them.
+
+        A guide who left is no unknown code (a draft may name them) but is never in the audience.
+        """
         unknown = []
         for kind, model, key, codes in (
             ("regions", Region, "code", regions),
@@ -128,16 +146,17 @@ class OrgService:
         if unknown:
             raise UnknownCodes(unknown)
         if everyone:
-            return set(await Guide.all().values_list("userid", flat=True))
-        chosen = set(guides)
+            return set(await Guide.on_roster().values_list("userid", flat=True))
+        chosen: set[str] = set()
         for lookup, codes in (
+            ("userid__in", guides),
             ("store__branch__region__code__in", regions),
             ("store__branch__code__in", branches),
             ("store__code__in", stores),
             ("teams__team__code__in", teams),
         ):
             if codes:
-                chosen |= set(await Guide.filter(**{lookup: codes}).values_list("userid", flat=True))
+                chosen |= set(await Guide.on_roster().filter(**{lookup: codes}).values_list("userid", flat=True))
         return chosen
 
     async def guides_by_userid(self, userids: list[str]) -> dict[str, Guide]:
@@ -153,16 +172,19 @@ class OrgService:
         model = {"store": Store, "branch": Branch}[level]
         return dict(await model.filter(code__in=codes).values_list("code", "name"))
 
-    async def list_guides(self, store: str | None = None) -> list[GuideOut]:
-        query = Guide.all().select_related("store").order_by("userid")
+    async def list_guides(self, store: str | None = None, *, include_left: bool = False) -> list[GuideOut]:
+        """The guides on the roster by UserID; `include_left` adds those who left (their `left_at` set)."""
+        query = (Guide.all() if include_left else Guide.on_roster()).select_related("store").order_by("userid")
         if store:
             query = query.filter(store__code=store)
         return [
-            GuideOut(userid=g.userid, name=g.name, store=g.store.code, store_name=g.store.name) for g in await query
+            GuideOut(userid=g.userid, name=g.name, store=g.store.code, store_name=g.store.name, left_at=g.left_at)
+            for g in await query
         ]
 
     async def list_stores(self) -> list[StoreOut]:
-        counts = Counter(await Guide.all().values_list("store_id", flat=True))
+        """Every store, with how many guides on the roster work there."""
+        counts = Counter(await Guide.on_roster().values_list("store_id", flat=True))
         stores = await Store.all().select_related("branch__region").order_by("code")
         return [
             StoreOut(code=s.code, name=s.name, branch=s.branch.code, region=s.branch.region.code, guides=counts[s.id])
@@ -174,24 +196,9 @@ class OrgService:
         return [TeamOut(code=t.code, name=t.name, members=sorted(m.guide.userid for m in t.members)) for t in teams]
 
 
-def _reject_repeats(data: OrgImport) -> None:
-    problems = []
-    for kind, key in (
-        ("regions", "code"),
-        ("branches", "code"),
-        ("stores", "code"),
-        ("guides", "userid"),
-        ("teams", "code"),
-    ):
-        counts = Counter(getattr(row, key) for row in getattr(data, kind))
-        problems += [f"{kind}: {key} {value!r} appears {n} times" for value, n in counts.items() if n > 1]
-    if problems:
-        raise OrgImportError(problems)
-
-
 async def _upsert(model: type[Model], key: str, rows: list[dict], report: KindReport) -> dict[str, Model]:
     """Create the new rows in bulk, update the changed ones; the rows by key, with ids."""
-    existing = {getattr(obj, key): obj for obj in await _where_in(model, key, [r[key] for r in rows])}
+    existing = {getattr(obj, key): obj for obj in await where_in(model, key, [r[key] for r in rows])}
     new = [row for row in rows if row[key] not in existing]
     for row in rows:
         obj = existing.get(row[key])
@@ -206,46 +213,21 @@ async def _upsert(model: type[Model], key: str, rows: list[dict], report: KindRe
     if new:
         await model.bulk_create([model(**row) for row in new], batch_size=1000)
         report.created += len(new)
-        existing |= {getattr(obj, key): obj for obj in await _where_in(model, key, [r[key] for r in new])}
+        existing |= {getattr(obj, key): obj for obj in await where_in(model, key, [r[key] for r in new])}
     return {row[key]: existing[row[key]] for row in rows}
 
 
-async def _where_in(model: type[Model], key: str, values: list[str], chunk: int = 900) -> list[Model]:
-    """`key IN values` in chunks: SQLite caps the parameters of one statement."""
-    found: list[Model] = []
-    for start in range(0, len(values), chunk):
-        found += await model.filter(**{f"{key}__in": values[start : start + chunk]})
-    return found
+async def _mark_left(guide_ids: list[int], at: datetime) -> int:
+    """Date the leavers; their rows stay, since coins, fans and sales refer to them."""
+    for start in range(0, len(guide_ids), CHUNK):
+        await Guide.filter(id__in=guide_ids[start : start + CHUNK]).update(left_at=at)
+    return len(guide_ids)
 
 
-async def _ids(model: type[Model], key: str, wanted: set[str], in_file: dict[str, Model], kind: str) -> dict[str, int]:
-    """Ids for the codes rows refer to: from this file or already in the database."""
-    ids = await _known(model, key, wanted, in_file)
-    unknown = sorted(wanted - ids.keys())
-    if unknown:
-        raise OrgImportError([f"unknown {kind} {code!r}" for code in unknown])
-    return ids
-
-
-async def _replace_roles(
-    roles: list[RoleIn], stores: dict[str, Model], branches: dict[str, Model], guides: dict[str, Model]
-) -> tuple[int, int]:
-    """Make the roles exactly `roles`: (added, removed). Each unknown guide, store or branch is named by its field."""
+async def _replace_roles(roles: list[RoleIn], stores: dict[str, Model], branches: dict[str, Model]) -> tuple[int, int]:
+    """Make the roles exactly `roles` (checked already): (added, removed)."""
     store_ids = await _known(Store, "code", {r.store for r in roles if r.store}, stores)
     branch_ids = await _known(Branch, "code", {r.branch for r in roles if r.branch}, branches)
-    userids = await _known(Guide, "userid", {r.userid for r in roles}, guides)
-    fields, problems = [], []
-    for n, role in enumerate(roles):
-        for name, value, known, kind in (
-            ("userid", role.userid, userids, "导购"),
-            ("store", role.store, store_ids, "门店"),
-            ("branch", role.branch, branch_ids, "分公司"),
-        ):
-            if value is not None and value not in known:
-                fields.append(f"roles.{n}.{name}")
-                problems.append(f"没有这个{kind}：{value!r} (unknown {name})")
-    if problems:
-        raise OrgImportError(problems, fields)
     wanted = {
         (
             r.userid,
@@ -257,8 +239,8 @@ async def _replace_roles(
     }
     held = {(r.userid, Role(r.role), r.store_id, r.branch_id): r.id for r in await OrgRole.all()}
     gone = [role_id for key, role_id in held.items() if key not in wanted]
-    for start in range(0, len(gone), 900):
-        await OrgRole.filter(id__in=gone[start : start + 900]).delete()
+    for start in range(0, len(gone), CHUNK):
+        await OrgRole.filter(id__in=gone[start : start + CHUNK]).delete()
     await OrgRole.bulk_create(
         [OrgRole(userid=u, role=role, store_id=s, branch_id=b) for u, role, s, b in wanted - held.keys()],
         batch_size=1000,
@@ -271,7 +253,7 @@ async def _known(model: type[Model], key: str, wanted: set[str], in_file: dict[s
     ids = {code: obj.pk for code, obj in in_file.items() if code in wanted}
     missing = wanted - ids.keys()
     if missing:
-        ids |= {getattr(obj, key): obj.pk for obj in await _where_in(model, key, list(missing))}
+        ids |= {getattr(obj, key): obj.pk for obj in await where_in(model, key, missing)}
     return ids
 
 

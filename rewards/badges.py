@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from kernel.clock import Clock
 from kernel.event_bus import EventBus
+from org.roster import has_left
 from rewards.events import BadgeEarned
 from rewards.models import Badge
 from rewards.ports import GuideNotifier
@@ -56,7 +57,9 @@ class BadgeService:
 
 
 async def announce_badge(event: BadgeEarned, notifier: GuideNotifier) -> None:
-    """The guide hears of a new badge once (the key is the badge's)."""
+    """The guide hears of a new badge once (the key is the badge's); one who left keeps it unheard."""
+    if await has_left(event.guide_userid):
+        return
     await notifier.notify(
         event.guide_userid, f"🏅 获得徽章「{event.title}」", key=f"badge:{event.guide_userid}:{event.code}"
     )

@@ -15,6 +15,7 @@ from rewards.events import CoinsPosted
 from rewards.models import CoinEntry, Wallet
 
 REVERSAL = "reversal"
+HQ_ADJUSTMENT = "hq"
 
 
 class InsufficientCoins(Exception):
@@ -22,6 +23,10 @@ class InsufficientCoins(Exception):
         super().__init__(f"balance {balance} is below {wanted}")
         self.balance = balance
         self.wanted = wanted
+
+
+class NotReversible(Exception):
+    """A reversal is itself the correction: reversing it again would pay the coins back out."""
 
 
 class CoinLedger:
@@ -83,11 +88,33 @@ class CoinLedger:
         except IntegrityError:
             return await CoinEntry.get(guide_userid=guide_userid, source_type=source_type, source_id=source_id)
 
+    async def adjust(self, guide_userid: str, amount: int, reason: str, *, request_id: str, by: str) -> CoinEntry:
+        """HQ grants (positive) or deducts (negative) coins; the same request_id again changes nothing.
+
+        The entry has no column for who did it, so `by` (the person's name) goes into its
+        reason, where the guide and the console both read it; the audit trail keeps the actor.
+        """
+        return await self.post(
+            guide_userid, amount, f"总部调整：{reason}（{by}）", source_type=HQ_ADJUSTMENT, source_id=request_id
+        )
+
+    async def correct(self, entry: CoinEntry, reason: str, *, by: str) -> CoinEntry:
+        """HQ reverses an entry, naming who in the reversal's reason as `adjust` does."""
+        return await self.reverse(entry, f"总部更正：{reason}（{by}）")
+
     async def reverse(self, entry: CoinEntry, reason: str) -> CoinEntry:
-        """Undo an entry with a new one; coins already spent are taken back only as far as the balance goes."""
+        """Undo an entry with a new one; coins already spent are taken back only as far as the balance goes.
+
+        Reversing the same entry again returns the first reversal; a reversal itself raises NotReversible.
+        """
+        if entry.source_type == REVERSAL:
+            raise NotReversible(f"entry {entry.id} is a reversal")
         return await self.post(
             entry.guide_userid, -entry.amount, reason, source_type=REVERSAL, source_id=str(entry.id), allow_partial=True
         )
+
+    async def reversal_of(self, entry: CoinEntry) -> CoinEntry | None:
+        return await CoinEntry.get_or_none(guide_userid=entry.guide_userid, source_type=REVERSAL, source_id=str(entry.id))
 
     async def balance(self, guide_userid: str) -> int:
         wallet = await Wallet.get_or_none(guide_userid=guide_userid)

@@ -10,7 +10,7 @@ from aiohttp import web
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
 from org.schemas import UserId
 from org.views import ORG, guide_in_scope
-from rewards.ledger import CoinLedger, InsufficientCoins
+from rewards.ledger import CoinLedger, InsufficientCoins, NotReversible
 from rewards.models import CoinEntry, Redemption, RedemptionStatus, RewardItem
 from rewards.redemption import RedemptionError, RewardShop
 from rewards.schemas import (
@@ -24,6 +24,7 @@ from rewards.schemas import (
     RewardItemOut,
 )
 from staff.access import Permission
+from staff.views import principal
 
 ACTIONS = {
     "ship": RedemptionStatus.SHIPPED,
@@ -47,9 +48,7 @@ async def adjust_coins(request: web.Request) -> web.Response:
     data = await read_body(request, CoinAdjustIn, check=functools.partial(_known_guide, request))
     ledger = request.app[LEDGER]
     try:
-        await ledger.post(
-            data.guide, data.amount, f"总部调整：{data.reason}", source_type="hq", source_id=data.request_id
-        )
+        await ledger.adjust(data.guide, data.amount, data.reason, request_id=data.request_id, by=principal(request).name)
     except InsufficientCoins as exc:
         raise ApiError(
             422, "insufficient_coins", f"amount: balance is {exc.balance}", [{"field": "amount", "message": str(exc)}]
@@ -68,7 +67,12 @@ async def reverse_entry(request: web.Request) -> web.Response:
     entry = await CoinEntry.get_or_none(id=path_params(request)["entry_id"])
     if entry is None:
         raise ApiError(404, "not_found", "no such coin entry", [{"field": "entry_id", "message": "does not exist"}])
-    await request.app[LEDGER].reverse(entry, f"总部更正：{data.reason}")
+    try:
+        await request.app[LEDGER].correct(entry, data.reason, by=principal(request).name)
+    except NotReversible:
+        raise ApiError(
+            409, "conflict", "a reversal cannot be reversed", [{"field": "entry_id", "message": "is a reversal"}]
+        ) from None
     return await _coins(request, entry.guide_userid)
 
 
@@ -163,7 +167,8 @@ def api_routes() -> list[ApiRoute]:
                  tag="coins", permission=Permission.COINS, body=CoinAdjustIn, response=CoinsOut),
         ApiRoute("POST", "/api/v1/coins/entries/{entry_id}/reverse", reverse_entry,
                  "Correct an entry with a reversal entry (once per entry)", tag="coins", permission=Permission.COINS,
-                 body=ReversalIn, response=CoinsOut, before=coins_before_reversal),
+                 body=ReversalIn, response=CoinsOut, before=coins_before_reversal,
+                 errors={409: "the entry is itself a reversal"}),
         ApiRoute("GET", "/api/v1/guides/{userid}/coins", guide_coins, "A guide's balance and latest entries",
                  tag="coins", permission=Permission.READ, scoped=True, response=CoinsOut, params={"userid": UserId}),
         ApiRoute("POST", "/api/v1/rewards/items", create_item, "Add a gift to the shop", tag="rewards",

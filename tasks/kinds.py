@@ -39,6 +39,7 @@ class MetricSpec:
     money: bool = False  # units are fen, shown and rewarded per whole yuan
     chat_label: str = ""  # replaces the kind's label in the chat line (访客 for visitors)
     shows_visitors: bool = False  # the chat line adds the tracked link's visitors
+    label: str = ""  # what HQ picks in the console's task form: 销售额（元）
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ KINDS: dict[str, TaskKindSpec] = {
             name="add_fans",
             card_label="吸粉任务",
             chat_label="吸粉",
-            metrics=(MetricSpec("fans", "位粉丝", Counted.FAN),),
+            metrics=(MetricSpec("fans", "位粉丝", Counted.FAN, label="新增粉丝数"),),
             how_to=lambda task, link: "请顾客扫你的企业微信二维码加好友，新粉丝自动计入进度（重复加粉、同事不计）。",
         ),
         TaskKindSpec(
@@ -84,8 +85,10 @@ KINDS: dict[str, TaskKindSpec] = {
             card_label="转发任务",
             chat_label="转发",
             metrics=(
-                MetricSpec("shares", "次转发", Counted.DONE_BUTTON, shows_visitors=True),
-                MetricSpec("visitors", "位访客", Counted.VISIT, chat_label="访客"),
+                MetricSpec(
+                    "shares", "次转发", Counted.DONE_BUTTON, shows_visitors=True, label="转发次数（导购点「已转发」）"
+                ),
+                MetricSpec("visitors", "位访客", Counted.VISIT, chat_label="访客", label="链接访客数"),
             ),
             how_to=lambda task, link: (
                 f"复制下面的文案和链接，发朋友圈或客户群，发完点「已转发」：\n{task.material_text}\n{link}"
@@ -98,8 +101,8 @@ KINDS: dict[str, TaskKindSpec] = {
             card_label="业绩任务",
             chat_label="业绩",
             metrics=(
-                MetricSpec("amount", "元", Counted.SALE, money=True),
-                MetricSpec("orders", "单", Counted.SALE),
+                MetricSpec("amount", "元", Counted.SALE, money=True, label="销售额（元）"),
+                MetricSpec("orders", "单", Counted.SALE, label="成交单数"),
             ),
             how_to=lambda task, link: "成交后门店系统会自动上报；也可以发「业绩 单数 金额」自报，例如：业绩 3 1280",
         ),
@@ -107,7 +110,7 @@ KINDS: dict[str, TaskKindSpec] = {
             name="attend_training",
             card_label="培训任务",
             chat_label="培训",
-            metrics=(MetricSpec("attendance", "次培训", Counted.DONE_BUTTON),),
+            metrics=(MetricSpec("attendance", "次培训", Counted.DONE_BUTTON, label="参加次数"),),
             how_to=lambda task, link: (
                 "参加完培训点「已参加」，记一次进度。" + (f"\n{task.description}" if task.description else "")
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from kernel.clock import Clock
+from org.models import Guide
 from org.service import OrgService, UnknownCodes
 from tasks.errors import InvalidTask, TaskNotFound, TaskStateConflict
 from tasks.models import Task, TaskAssignment, TaskStatus
@@ -34,7 +35,7 @@ class TaskPublisher:
         if audience is None:
             return []
         try:
-            guides = await self._org.resolve_guides(everyone=audience.all, **_codes(audience.model_dump()))
+            guides = await audience_guides(self._org, audience.model_dump())
         except UnknownCodes as exc:
             return [(f"audience.{kind}", f"unknown {code!r}") for kind, code in exc.unknown]
         return [] if guides else [("audience", "has no guides")]
@@ -56,7 +57,7 @@ class TaskPublisher:
         task = await self.task(task_id)
         if task.status is TaskStatus.CANCELLED:
             raise TaskStateConflict(f"task {task_id} is cancelled", ["status"])
-        audience = await self._org.resolve_guides(everyone=task.audience.get("all", False), **_codes(task.audience))
+        audience = await audience_guides(self._org, task.audience)
         async with in_transaction():
             published = await Task.filter(id=task.id, status=TaskStatus.DRAFT).update(
                 status=TaskStatus.PUBLISHED, published_at=self._clock.now()
@@ -71,14 +72,14 @@ class TaskPublisher:
         return await self.task(task_id)
 
     async def cancel(self, task_id: int) -> Task:
-        """Stop the task; every guide it was assigned to is told once (a draft had no one to tell)."""
+        """Stop the task; each guide it was assigned to who is still on the roster is told once (a draft had none)."""
         task = await self.task(task_id)
         async with in_transaction():
             cancelled = await Task.filter(id=task.id, status__in=[TaskStatus.DRAFT, TaskStatus.PUBLISHED]).update(
                 status=TaskStatus.CANCELLED, cancelled_at=self._clock.now()
             )
             guides = (
-                await TaskAssignment.filter(task_id=task.id)
+                await TaskAssignment.filter(task_id=task.id, guide_userid__not_in=Guide.left_userids())
                 .order_by("guide_userid")
                 .values_list("guide_userid", flat=True)
             )
@@ -98,8 +99,10 @@ class TaskPublisher:
             raise InvalidTask(problems)
 
 
-def _codes(audience: dict) -> dict[str, list[str]]:
-    return {key: list(audience.get(key, [])) for key in AUDIENCE_KEYS}
+async def audience_guides(org: OrgService, audience: dict) -> set[str]:
+    """The UserIDs an audience (as stored on a task) reaches now: whom publishing assigns. UnknownCodes for a bad code."""
+    codes = {key: list(audience.get(key, [])) for key in AUDIENCE_KEYS}
+    return await org.resolve_guides(everyone=bool(audience.get("all", False)), **codes)
 
 
 def _task_fields(data: TaskIn) -> dict:

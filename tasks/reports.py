@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 
+from org.models import Guide
 from org.scope import StoreCodes, of_guides_in
-from org.service import OrgService
+from org.service import OrgService, UnknownCodes
 from tasks.errors import Invalid, TaskNotFound
-from tasks.models import Task, TaskAssignment
+from tasks.models import Task, TaskAssignment, TaskStatus
+from tasks.publishing import audience_guides
 from tasks.rules import completion_rate, display_units, reminder_hours
 from tasks.schemas import GuideProgressOut, RollupOut, TaskOut
 
@@ -28,12 +30,31 @@ class TaskReports:
         self._org = org
 
     async def summaries(self, store_codes: StoreCodes = None) -> list[TaskOut]:
-        """Every task; with a scope, the tasks that reach its guides."""
+        """Every task; with a scope, the tasks that reach its guides (a draft: those its audience would reach)."""
         tasks = Task.all().order_by("-id")
         if store_codes is not None:
             reached = TaskAssignment.filter(of_guides_in(store_codes)).values("task_id")
-            tasks = tasks.filter(id__in=Subquery(reached))
+            drafts = [
+                t.id for t in await Task.filter(status=TaskStatus.DRAFT) if await self._would_reach(t, store_codes)
+            ]
+            tasks = tasks.filter(Q(id__in=Subquery(reached)) | Q(id__in=drafts))
         return [await self.summary(task, store_codes) for task in await tasks]
+
+    async def reaches(self, task: Task, store_codes: StoreCodes) -> bool:
+        """Whether the task concerns a guide in these stores: one of its assignments, or for a draft, its audience."""
+        if store_codes is None:
+            return True
+        if task.status is TaskStatus.DRAFT:
+            return await self._would_reach(task, store_codes)
+        return await TaskAssignment.filter(of_guides_in(store_codes), task_id=task.id).exists()
+
+    async def _would_reach(self, draft: Task, store_codes: StoreCodes) -> bool:
+        try:
+            audience = await audience_guides(self._org, draft.audience)
+        except UnknownCodes:  # the organisation changed under the draft: it reaches nobody until edited
+            return False
+        in_scope = await Guide.filter(store__code__in=list(store_codes or ())).values_list("userid", flat=True)
+        return not audience.isdisjoint(in_scope)
 
     async def summary(self, task: Task, store_codes: StoreCodes = None) -> TaskOut:
         assignments = TaskAssignment.filter(of_guides_in(store_codes), task_id=task.id)

@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 
 from kernel.clock import Clock
 from kernel.event_bus import EventBus
+from org.roster import has_left
 from org.scope import StoreCodes, of_guides_in
 from org.service import OrgService
 from rewards.ports import GuideNotifier
@@ -140,7 +141,10 @@ class SalesBook:
         return await self._counter.tasks_counting(f"sale:{sale.id}")
 
     async def confirm(self, sale_id: int, store_codes: StoreCodes = None) -> tuple[Sale, list[int]]:
-        """HQ or the guide's store manager confirms a self-report: it counts in open sales tasks as a store's line would."""
+        """HQ or the guide's store manager confirms a self-report: it counts in open sales tasks as a store's line would.
+
+        The guide hears of it, unless they have left.
+        """
         sale = await self._sale(sale_id, store_codes)
         if sale.review is SaleReview.REJECTED or sale.review is SaleReview.NONE:
             raise SaleNotInReview(f"sale {sale_id} is not awaiting review ({sale.review})", ["review"])
@@ -161,7 +165,7 @@ class SalesBook:
                 )
         sale = await self._sale(sale_id)
         counted = await self._count(sale, include_self_reported_only=False)
-        if confirmed:
+        if confirmed and not await has_left(sale.guide_userid):
             await self._notifier.notify(
                 sale.guide_userid,
                 f"总部已确认你自报的业绩（{sale.orders} 单 {format_yuan(sale.amount_fen)}），已计入任务进度。",

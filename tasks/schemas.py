@@ -166,16 +166,18 @@ class TaskOut(BaseModel):
 
 
 class GuideProgressOut(BaseModel):
-    guide: str
-    name: str
-    store: str
-    branch: str
-    progress: Quantity
-    target: Quantity
-    done: bool
-    coins: int
-    shared: bool
-    visitors: int
+    """One guide's progress; each field's title is its column in the CSV download."""
+
+    guide: str = Field(title="导购账号")
+    name: str = Field(title="姓名")
+    store: str = Field(title="门店")
+    branch: str = Field(title="分公司")
+    progress: Quantity = Field(title="进度")
+    target: Quantity = Field(title="目标")
+    done: bool = Field(title="已完成")
+    coins: int = Field(title="已得金币")
+    shared: bool = Field(title="已转发")
+    visitors: int = Field(title="访客")
 
 
 class RollupOut(BaseModel):

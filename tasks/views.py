@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import secrets
 from decimal import Decimal
@@ -14,6 +12,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from kernel.api import ApiError, ApiRoute, json_ok, path_params, query_params, read_body
+from kernel.downloads import csv_download, csv_text
 from staff.access import Permission
 from staff.views import principal
 from tasks.errors import Conflict, NotFound, SaleNotFound, TaskError
@@ -96,16 +95,22 @@ async def task_progress(request: web.Request) -> web.Response:
     rows = await _guarded(request.app[REPORTS].guide_progress(task_id, principal(request).store_codes))
     if query_params(request).format != "csv":
         return json_ok(rows)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(GuideProgressOut.model_fields))
-    writer.writeheader()
-    writer.writerows(row.model_dump(mode="json") for row in rows)
-    return web.Response(
-        body=("\ufeff" + out.getvalue()).encode(),  # the BOM lets Excel read the Chinese names
-        content_type="text/csv",
-        charset="utf-8",
-        headers={"Content-Disposition": f'attachment; filename="task-{task_id}-progress.csv"'},
-    )
+    return progress_download(task_id, rows)
+
+
+def progress_download(task_id: int, rows: list[GuideProgressOut]) -> web.Response:
+    """The per-guide progress as a CSV for Excel, the same for the HQ API and the console."""
+    return csv_download(f"task-{task_id}-progress.csv", progress_csv(rows))
+
+
+def progress_csv(rows: list[GuideProgressOut]) -> str:
+    """A Chinese header row (the fields' titles), then a line per guide; yes/no as 是/否."""
+    fields = GuideProgressOut.model_fields
+    lines: list[list] = [[info.title for info in fields.values()]]
+    for row in rows:
+        values = row.model_dump(mode="json")
+        lines.append(["是" if v is True else "否" if v is False else v for v in (values[n] for n in fields)])
+    return csv_text(lines)
 
 
 async def task_rollup(request: web.Request) -> web.Response:

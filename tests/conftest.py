@@ -20,7 +20,7 @@ from config.settings import Settings
 from kernel.clock import SystemClock
 from kernel.event_bus import EventBus
 from tests.fakes.wecom_api import FakeWeCom
-from tests.support import wecom
+from tests.support import browser, wecom
 from tests.support.budget import PUSH_BUDGET_OFF
 from tests.support.jobs import SCHEDULED_PUSHES_OFF
 
@@ -132,3 +132,18 @@ def services(client) -> Services:
 @pytest.fixture
 def hq_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {HQ_TOKEN}"}
+
+
+@pytest.fixture
+def chromium():
+    """A headless Chromium (Selenium); skipped where none can be had, unless GUIDEBOT_REQUIRE_BROWSER=1 (CI)."""
+    reason = browser.why_no_browser()
+    if reason:
+        if browser.REQUIRED:
+            pytest.fail(f"{reason}; GUIDEBOT_REQUIRE_BROWSER=1 says this run must have one", pytrace=False)
+        pytest.skip(reason)
+    driver = browser.start_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()

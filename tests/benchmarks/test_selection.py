@@ -11,6 +11,7 @@ from benchmarks.selection import MAX_TIP_CHARS, DayNotOver
 from rewards.models import CoinEntry
 from tasks.schemas import SaleIn
 from tests.support.contests import DAY1, DAY2, at, just_after
+from tests.support.org import mark_left
 
 
 async def sell(sales, order_id: str, guide: str, amount: str, hour: int, *, orders: int = 1, channel: str = "",
@@ -165,3 +166,16 @@ async def test_an_early_morning_sale_counts_for_its_shanghai_day(sales, selectio
     picks = await selection.select(DAY1)
 
     assert named(picks)["开单达人"] == ("zhangsan", 3)
+
+
+async def test_the_announcement_goes_to_the_roster_and_a_winner_who_left_is_named_but_not_pushed_to(
+    busy_day, selection, broadcaster, notifier
+):
+    await mark_left("lisi", "wangwu")
+
+    await selection.select(DAY1)
+
+    [(guides, text)] = broadcaster.sent.values()
+    assert guides == ["zhangsan", "zhaoliu"]
+    assert "拔草之王：李四（徐家汇店）¥1,100" in text
+    assert notifier.texts_to("lisi") == []

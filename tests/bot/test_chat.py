@@ -6,7 +6,7 @@ from bot.dispatcher import UNHANDLED
 from bot.events import parse_event
 from bot.replies import Reply
 from tests.bot.test_webhook import post_callback
-from tests.support.org import import_small_org
+from tests.support.org import import_small_org, mark_left
 from tests.support.wecom import event_xml, text_xml
 
 
@@ -58,3 +58,12 @@ async def test_a_retried_message_is_answered_once(client, services, fake_wecom):
     await services.outbox.drain()
 
     assert len(fake_wecom.messages_to("zhangsan")) == 1
+
+
+async def test_a_guide_who_left_is_answered_as_someone_outside_the_guide_directory(services):
+    await import_small_org()
+    await mark_left("zhangsan")
+
+    reply = await services.dispatcher.feed(text("金币"))
+
+    assert "不在导购名单" in reply.content

@@ -10,6 +10,7 @@ from kernel.models import EventRecord
 from rewards.models import CoinEntry
 from tasks.schemas import SaleIn
 from tests.support.contests import DAY1, DAY2, DAY3, at, just_after
+from tests.support.org import mark_left
 
 
 async def sell(sales, order_id: str, guide: str, amount: str, when, **extra):
@@ -119,3 +120,13 @@ async def test_a_late_fact_after_the_finish_corrects_the_final_ranking_too(
     assert changes[("final_coins", "zhangsan")] == (50, 100)
     assert await ledger.balance("zhangsan") - final_before == 50
     assert await CoinEntry.filter(guide_userid="wangwu", source_id__contains="final:correction").count() == 1
+
+
+async def test_a_guide_who_left_gets_the_corrected_coins_without_a_push(settled_day1, sales, clock, ledger, notifier):
+    await mark_left("lisi")
+    clock.advance(hours=2)
+    await sell(sales, "SH-LATE", "lisi", "200", at(DAY1, 21))
+
+    told = [guide for key, (guide, _) in notifier.sent.items() if key.startswith("contest-correction:")]
+    assert told == ["zhangsan"]
+    assert await ledger.balance("lisi") == 30

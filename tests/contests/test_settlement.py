@@ -12,6 +12,7 @@ from kernel.retry_queue import DEAD, PROCESSING
 from rewards.models import CoinEntry
 from tasks.schemas import SaleIn
 from tests.support.contests import DAY1, DAY2, DAY3, at, just_after
+from tests.support.org import mark_left
 
 
 async def sell(sales, order_id: str, guide: str, amount: str, when, **extra):
@@ -134,3 +135,13 @@ async def test_a_fact_still_on_its_way_to_the_boards_holds_the_day_back(may_day,
     await EventRecord.filter(id=row.id).update(status=DEAD)
     with pytest.raises(NotYet, match="replay"):
         await settlement.settle(may_day.id, DAY1)
+
+
+async def test_a_participant_who_left_is_paid_their_prize_but_not_told(may_day, settlement, ledger, notifier):
+    await mark_left("lisi")
+
+    await settlement.settle(may_day.id, DAY1)
+
+    assert await ledger.balance("lisi") == 20
+    assert notifier.texts_to("lisi") == []
+    assert len(notifier.sent) == 3

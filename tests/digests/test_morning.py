@@ -5,6 +5,7 @@ import pytest
 from tests.digests.conftest import may, sell, set_progress
 from tests.fakes.ports import SenderCrashed
 from tests.support.contests import at
+from tests.support.org import mark_left
 
 SLOT = "morning-digest@2026-05-02T01:30:00Z"
 
@@ -96,3 +97,12 @@ async def test_the_next_morning_is_a_new_digest(second_morning, digests, notices
     await digests.send(may(3), "morning-digest@2026-05-03T01:30:00Z")
 
     assert len(notices.texts_to("zhangsan")) == 2
+
+
+async def test_a_guide_who_left_gets_no_digest_though_their_task_is_open(second_morning, digests, notices):
+    await mark_left("zhangsan")
+
+    sent = await digests.send(may(2), SLOT)
+
+    assert sent == 1
+    assert notices.texts_to("zhangsan") == []

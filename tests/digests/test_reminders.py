@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from tasks.models import Task, TaskStatus
 from tests.digests.conftest import may, set_progress
 from tests.support.contests import at
+from tests.support.org import mark_left
 
 EVERY_15_MIN = timedelta(minutes=15)
 
@@ -104,3 +105,13 @@ async def test_a_cancelled_task_reminds_nobody(publish, reminders, notices, cloc
     await run_every_15_min(reminders, clock, at(may(2), 23, 45), at(may(3), 0, 15))
 
     assert notices.sent == {}
+
+
+async def test_a_guide_who_left_after_the_task_was_published_is_not_reminded(publish, reminders, notices, clock):
+    task = await publish()
+    await mark_left("zhangsan")
+
+    await run_every_15_min(reminders, clock, at(may(3), 0), at(may(3), 0))
+
+    assert f"task-reminder:{task.id}:24h:lisi" in notices.sent
+    assert notices.texts_to("zhangsan") == []

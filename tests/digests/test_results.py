@@ -8,6 +8,7 @@ from kernel.models import EventRecord
 from kernel.retry_queue import PENDING
 from tests.digests.conftest import may, sell
 from tests.support.contests import at, just_after
+from tests.support.org import mark_left
 
 SLOT = "evening-results@2026-05-01T13:30:00Z"
 
@@ -83,3 +84,15 @@ async def test_a_day_with_facts_still_on_their_way_is_not_settled_and_the_run_fa
         await results.settle(may(1))
 
     assert await ContestDay.all().count() == 0
+
+
+async def test_a_player_who_left_hears_nothing_in_the_evening_but_still_counts_for_the_team(
+    first_evening, results, notices
+):
+    await mark_left("lisi")
+
+    sent = await results.send_standings_so_far(at(may(1), 21, 30), SLOT)
+
+    assert sent == 3
+    assert notices.texts_to("lisi") == []
+    assert "上海分公司 今日第 1 名 ¥1,100" in notices.texts_to("zhangsan")[0]

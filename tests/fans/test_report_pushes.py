@@ -13,6 +13,7 @@ from tests.fakes.ports import FakeNotifier
 from tests.fans.test_reports import ORG
 from tests.support.clock import FakeClock
 from tests.support.fans import add_fan, shanghai
+from tests.support.org import mark_left
 
 MORNING = Slot("fan-report-daily", datetime(2026, 11, 26, 1, 0, tzinfo=UTC))  # 09:00 in Shanghai
 ROLES = [
@@ -107,3 +108,12 @@ async def test_someone_who_manages_a_store_and_leads_the_branch_gets_both_in_one
     store, branch = notifier.sent[key][1].split("\n\n")
     assert store.startswith("【拉新日报】11月25日 南京东路店")
     assert branch.startswith("【拉新日报】11月25日 上海分公司")
+
+
+async def test_a_store_manager_who_left_gets_no_report_though_the_roster_kept_their_role(pushes, notifier):
+    await mark_left("zhangsan")
+
+    await pushes.push(ReportPeriod.DAY, MORNING)
+
+    assert notifier.texts_to("zhangsan") == []
+    assert notifier.texts_to("lisi") != []

@@ -11,7 +11,7 @@ from org.schemas import OrgImport
 from org.service import OrgService
 from tests.support.clock import FakeClock
 from tests.support.fans import add_fan, shanghai
-from tests.support.org import SMALL_ORG
+from tests.support.org import SMALL_ORG, mark_left
 
 
 def small_org_and(**rows: list[dict]) -> OrgImport:
@@ -88,6 +88,15 @@ async def test_the_target_is_per_guide_per_day_times_guides_times_days(reports):
     month = await lines(reports, ReportPeriod.MONTH)
 
     assert (week["SH01"].target, month["SH01"].target) == (3 * 2 * 7, 3 * 2 * 30)
+
+
+async def test_a_guide_who_left_counts_their_fans_for_the_store_but_not_its_target(reports):
+    await add_fan("wangwu", shanghai(2026, 11, 25, 10))
+    await mark_left("wangwu")
+
+    store = (await lines(reports))["SH01"]
+
+    assert (store.guides, store.new, store.target) == (1, 1, 3)
 
 
 async def test_a_store_with_its_own_target_per_guide_uses_it(reports):

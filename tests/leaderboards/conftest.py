@@ -5,7 +5,6 @@ import pytest
 from leaderboards.facts import BOARD_EVENTS
 from leaderboards.service import Leaderboards
 from leaderboards.store import RedisBoardStore
-from tests.support import browser
 from tests.tasks.conftest import (  # noqa: F401 (fixtures)
     badges,
     bus,
@@ -28,17 +27,3 @@ def leaderboards(bus, clock, redis) -> Leaderboards:  # noqa: F811
         bus.subscribe(event_type, boards.record_event)
     return boards
 
-
-@pytest.fixture
-def chromium():
-    """A headless Chromium (Selenium); skipped where none can be had, unless GUIDEBOT_REQUIRE_BROWSER=1 (CI)."""
-    reason = browser.why_no_browser()
-    if reason:
-        if browser.REQUIRED:
-            pytest.fail(f"{reason}; GUIDEBOT_REQUIRE_BROWSER=1 says this run must have one", pytrace=False)
-        pytest.skip(reason)
-    driver = browser.start_chromium()
-    try:
-        yield driver
-    finally:
-        driver.quit()

@@ -7,6 +7,7 @@ GUIDEBOT_TEST_ARTIFACTS).
 import asyncio
 
 from tests.support import browser
+from tests.support.browser import until
 from tests.support.org import import_small_org
 
 
@@ -14,13 +15,6 @@ async def post_sale(client, hq_headers, services, order_id: str, guide: str, amo
     line = {"order_id": order_id, "guide": guide, "amount": amount, "sold_at": services.clock.now().isoformat()}
     response = await client.post("/api/v1/sales", json=line, headers=hq_headers)
     assert response.status == 200, await response.text()
-
-
-async def until(driver, condition, timeout: float, message: str):
-    """Polls the page in a thread, so the app under test keeps serving on the event loop meanwhile."""
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return await asyncio.to_thread(WebDriverWait(driver, timeout, poll_frequency=0.05).until, condition, message)
 
 
 def rank_of(name: str):

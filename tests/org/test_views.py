@@ -137,3 +137,52 @@ async def test_a_store_manager_without_a_store_answers_422_naming_the_field(clie
 
     assert response.status == 422
     assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["roles.0.store_manager.store"]
+
+
+async def test_a_roster_preview_answers_the_changes_and_imports_nothing(client, hq_headers):
+    await client.post("/api/v1/org/import", json=SMALL_ORG.model_dump(), headers=hq_headers)
+    roster = "\n".join(line for line in CSV.splitlines() if "wangwu" not in line)
+
+    response = await client.post(
+        "/api/v1/org/import/preview", data=roster.encode(), headers={**hq_headers, "Content-Type": "text/csv"}
+    )
+
+    changes = await response.json()
+    assert response.status == 200
+    assert [(g["userid"], g["store"]["name"]) for g in changes["new"]] == [("zhaoliu", "湖滨店")]
+    assert [(g["userid"], g["store"]["name"]) for g in changes["left"]] == [("lisi", "徐家汇店")]
+    guides = await (await client.get("/api/v1/guides", headers=hq_headers)).json()
+    assert [g["userid"] for g in guides] == ["lisi", "zhangsan"]
+
+
+async def test_a_roster_preview_with_an_unknown_store_answers_422_naming_the_field(client, hq_headers):
+    body = {"guides": [{"userid": "wangwu", "name": "王五", "store": "NOPE"}]}
+
+    response = await client.post("/api/v1/org/import/preview", json=body, headers=hq_headers)
+
+    assert response.status == 422
+    assert [f["field"] for f in (await response.json())["error"]["fields"]] == ["guides.0.store"]
+
+
+async def test_the_guide_list_shows_the_guides_who_left_only_when_asked(client, hq_headers):
+    await client.post("/api/v1/org/import", json=SMALL_ORG.model_dump(), headers=hq_headers)
+    roster = "\n".join(line for line in CSV.splitlines() if "zhaoliu" not in line)
+    await client.post("/api/v1/org/import", data=roster.encode(), headers={**hq_headers, "Content-Type": "text/csv"})
+
+    on_roster = await (await client.get("/api/v1/guides", headers=hq_headers)).json()
+    everyone = await (await client.get("/api/v1/guides?include_left=true", headers=hq_headers)).json()
+
+    assert [g["userid"] for g in on_roster] == ["wangwu", "zhangsan"]
+    assert [(g["userid"], g["left_at"] is not None) for g in everyone] == [
+        ("lisi", True),
+        ("wangwu", False),
+        ("zhangsan", False),
+    ]
+
+
+async def test_a_complete_roster_without_guides_answers_422_naming_the_rule(client, hq_headers):
+    response = await client.post("/api/v1/org/import/preview", json={"complete": True}, headers=hq_headers)
+
+    error = (await response.json())["error"]
+    assert response.status == 422
+    assert (error["code"], [f["field"] for f in error["fields"]]) == ("rule_violation", ["guides"])

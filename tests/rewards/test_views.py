@@ -21,7 +21,7 @@ async def test_hq_grants_and_deducts_coins_once_per_request_id(client, hq_header
 
     assert coins["balance"] == 70
     assert [e["amount"] for e in coins["entries"]] == [-30, 100]
-    assert coins["entries"][0]["reason"] == "总部调整：误发更正"
+    assert coins["entries"][0]["reason"] == "总部调整：误发更正（HQ_API_TOKEN）"
 
 
 async def test_a_deduction_below_zero_is_refused(client, hq_headers):
@@ -62,7 +62,19 @@ async def test_a_correction_reverses_an_entry_once(client, hq_headers, services)
 
     coins = await response.json()
     assert coins["balance"] == 0
-    assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [(-80, "总部更正：重复发放"), (80, "误发")]
+    assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [(-80, "总部更正：重复发放（HQ_API_TOKEN）"), (80, "误发")]
+
+
+async def test_a_reversal_cannot_be_reversed(client, hq_headers, services):
+    entry = await services.ledger.post("zhangsan", 80, "误发", source_type="test", source_id="1")
+    reversal = await services.ledger.reverse(entry, "重复发放")
+
+    response = await client.post(
+        f"/api/v1/coins/entries/{reversal.id}/reverse", json={"reason": "再冲回"}, headers=hq_headers
+    )
+
+    assert response.status == 409
+    assert await services.ledger.balance("zhangsan") == 0
 
 
 async def test_coins_for_an_unknown_guide_are_refused_naming_the_guide(client, hq_headers):

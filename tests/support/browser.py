@@ -6,6 +6,7 @@ GUIDEBOT_REQUIRE_BROWSER=1 (and installs the packages), which turns that skip in
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ CHROMEDRIVER = os.environ.get("GUIDEBOT_CHROMEDRIVER", "/usr/bin/chromedriver")
 REQUIRED = os.environ.get("GUIDEBOT_REQUIRE_BROWSER") == "1"
 ARTIFACTS = Path(os.environ.get("GUIDEBOT_TEST_ARTIFACTS", "test-artifacts"))
 PHONE = (480, 960)  # the page is phone-first
+DESKTOP = (1280, 900)  # the console is desktop-first
 INSTALL_HINT = "apt-get install -y chromium chromium-driver fonts-wqy-microhei"
 
 
@@ -40,3 +42,30 @@ def start_chromium():
         options.add_argument(argument)
     options.add_argument(f"--window-size={PHONE[0]},{PHONE[1]}")
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+
+
+async def until(driver, condition, timeout: float, message: str):
+    """Polls the page in a thread, so the app under test keeps serving on the event loop meanwhile.
+
+    An element missing or replaced while a page loads counts as "not yet", not as a failure.
+    """
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(
+        driver,
+        timeout,
+        poll_frequency=0.05,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    )
+    return await asyncio.to_thread(wait.until, condition, message)
+
+
+async def screenshot(driver, name: str, size: tuple[int, int]) -> None:
+    """The whole page at that window size, kept as ARTIFACTS/<name>.png."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await asyncio.to_thread(driver.set_window_size, *size)
+    height = await asyncio.to_thread(driver.execute_script, "return document.documentElement.scrollHeight")
+    await asyncio.to_thread(driver.set_window_size, size[0], max(size[1], min(height + 140, 6000)))
+    assert await asyncio.to_thread(driver.save_screenshot, str(ARTIFACTS / f"{name}.png"))
+    await asyncio.to_thread(driver.set_window_size, *size)

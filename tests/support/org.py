@@ -1,3 +1,6 @@
+from datetime import UTC, datetime
+
+from org.models import Guide
 from org.schemas import OrgImport
 from org.service import OrgService
 
@@ -20,3 +23,8 @@ SMALL_ORG = OrgImport.model_validate(
 
 async def import_small_org() -> None:
     await OrgService().import_org(SMALL_ORG)
+
+
+async def mark_left(*userids: str) -> None:
+    """The guides have left, as a complete roster without them marks them (tests/org/test_roster.py shows that)."""
+    await Guide.filter(userid__in=userids).update(left_at=datetime(2026, 4, 1, tzinfo=UTC))

@@ -4,6 +4,7 @@ import asyncio
 from datetime import date, datetime, timedelta
 
 from rewards.models import CoinEntry
+from tests.support.org import mark_left
 from tests.support.tasks import SHANGHAI, task_in, today
 
 
@@ -153,3 +154,17 @@ async def test_seven_days_in_a_row_across_shanghai_midnights_earn_the_streak_bad
         clock.advance(days=1)
 
     assert notifier.texts_to("zhangsan") == ["🏅 获得徽章「七日连击：连续 7 天推进任务」"]
+
+
+async def test_a_guide_who_left_keeps_what_late_facts_earn_without_a_congratulation_or_badge_push(
+    publish, progress, ledger, badges, notifier
+):
+    task = await publish(target=1)
+    await mark_left("zhangsan")
+
+    await progress.count_new_fan("zhangsan", 1, today())
+
+    assert await ledger.balance("zhangsan") == 50
+    assert await badges.badges_of("zhangsan") == ["首战告捷：完成第一个任务"]
+    assert f"task-done:{task.id}:zhangsan" not in notifier.sent
+    assert notifier.texts_to("zhangsan") == []

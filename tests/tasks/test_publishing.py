@@ -5,6 +5,7 @@ import pytest
 from org.schemas import OrgImport
 from tasks.errors import InvalidTask, TaskNotFound, TaskStateConflict
 from tasks.models import TaskAssignment, TaskStatus
+from tests.support.org import mark_left
 from tests.support.tasks import task_in
 
 
@@ -79,3 +80,21 @@ async def test_cancelling_a_draft_tells_no_one(publishing, cards):
 async def test_an_unknown_task_is_not_found(publishing):
     with pytest.raises(TaskNotFound):
         await publishing.publish(404)
+
+
+async def test_a_guide_who_left_is_not_in_a_new_tasks_audience(publish, cards, org):
+    await mark_left("lisi")
+
+    task = await publish()
+
+    assert await TaskAssignment.filter(task_id=task.id).values_list("guide_userid", flat=True) == ["zhangsan"]
+    assert cards.cards == [(task.id, ["zhangsan"])]
+
+
+async def test_a_cancellation_is_not_pushed_to_a_guide_who_left_since_publishing(publish, publishing, cards):
+    task = await publish()
+    await mark_left("lisi")
+
+    await publishing.cancel(task.id)
+
+    assert cards.cancellations == [(task.id, ["zhangsan"])]

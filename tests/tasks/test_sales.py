@@ -7,6 +7,7 @@ import pytest
 from tasks.errors import InvalidSale, SaleConflict, SaleNotInReview
 from tasks.models import SaleReview
 from tasks.schemas import SaleIn
+from tests.support.org import mark_left
 from tests.support.tasks import today
 
 
@@ -105,3 +106,14 @@ async def test_a_store_line_is_not_up_for_review(sales, org):
 
     with pytest.raises(SaleNotInReview):
         await sales.reject(recorded.id)
+
+
+async def test_a_self_report_confirmed_after_the_guide_left_counts_without_a_push(publish, sales, progress, notifier):
+    task = await publish("sales_target", target=1000)
+    recorded, _ = await sales.record(sale("chat:1", "300", orders=2), self_reported=True)
+    await mark_left("zhangsan")
+
+    await sales.confirm(recorded.id)
+
+    assert (await progress.assignment("zhangsan", task.id)).progress == 30_000
+    assert notifier.texts_to("zhangsan") == []

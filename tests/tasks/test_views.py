@@ -110,8 +110,8 @@ async def test_progress_downloads_as_csv_with_guide_names(client, hq_headers, or
 
     assert response.content_type == "text/csv"
     lines = (await response.text()).lstrip("\ufeff").splitlines()
-    assert lines[0].startswith("guide,name,store,branch,progress,target,done")
-    assert "zhangsan,张三,SH01,SH,1,1,True" in lines[2]
+    assert lines[0].startswith("导购账号,姓名,门店,分公司,进度,目标,已完成")
+    assert "zhangsan,张三,SH01,SH,1,1,是" in lines[2]
 
 
 async def test_the_task_list_shows_the_completion_rate(client, hq_headers, org, services):

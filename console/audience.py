@@ -1,0 +1,108 @@
+"""Whom a task goes to, as the console picks it: the org tree a person may pick from, and what they may not pick.
+
+The tree is what the picker shows (regions → branches → stores → guides, and teams); who
+is actually reached is always worked out by the same resolution publishing uses
+(tasks.publishing.audience_guides), so the live count and the cards sent agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from org.models import Guide, Store, Team, TeamMember
+from org.service import OrgService, UnknownCodes
+from staff.access import Principal
+from tasks.publishing import AUDIENCE_KEYS, audience_guides
+
+
+@dataclass
+class Unit:
+    """One node of the picker: a region, branch, store or guide, with what sits under it."""
+
+    code: str
+    name: str
+    children: list[Unit] = field(default_factory=list)
+    guides: int = 0  # guides under it, for the label
+
+
+@dataclass
+class OrgTree:
+    regions: list[Unit]
+    teams: list[Unit]
+    everyone: bool  # may pick "all guides" and whole regions (HQ only)
+
+
+async def org_tree(me: Principal) -> OrgTree:
+    """The organisation as `me` may target it: HQ all of it; a branch lead their stores and the teams inside them."""
+    stores = Store.all().select_related("branch__region").order_by("code")
+    guides = Guide.filter(left_at=None).order_by("name", "userid")
+    if me.store_codes is not None:
+        stores = stores.filter(code__in=list(me.store_codes))
+        guides = guides.filter(store__code__in=list(me.store_codes))
+    by_store: dict[str, list[Unit]] = {}
+    for guide in await guides.values("userid", "name", "store__code"):
+        by_store.setdefault(guide["store__code"], []).append(Unit(guide["userid"], guide["name"], guides=1))
+    regions: dict[str, Unit] = {}
+    branches: dict[str, Unit] = {}
+    for store in await stores:
+        branch, region = store.branch, store.branch.region
+        region_unit = regions.setdefault(region.code, Unit(region.code, region.name))
+        if branch.code not in branches:
+            branches[branch.code] = Unit(branch.code, branch.name)
+            region_unit.children.append(branches[branch.code])
+        store_unit = Unit(store.code, store.name, by_store.get(store.code, []))
+        store_unit.guides = len(store_unit.children)
+        branches[branch.code].children.append(store_unit)
+        branches[branch.code].guides += store_unit.guides
+        region_unit.guides += store_unit.guides
+    return OrgTree(list(regions.values()), await _teams(me), everyone=me.is_hq)
+
+
+async def _teams(me: Principal) -> list[Unit]:
+    """Every team for HQ; for a scoped person, the teams whose every member is in their stores."""
+    members: dict[int, list[str]] = {}
+    for team_id, store_code in await TeamMember.all().values_list("team_id", "guide__store__code"):
+        members.setdefault(team_id, []).append(store_code)
+    return [
+        Unit(team.code, team.name, guides=len(members.get(team.id, [])))
+        for team in await Team.all().order_by("code")
+        if me.is_hq or (members.get(team.id) and all(me.sees_store(code) for code in members[team.id]))
+    ]
+
+
+def audience_from(form: Mapping) -> dict:
+    """The audience the picker posts: `audience.all` and one checkbox value per code (`audience.stores`…)."""
+    audience: dict = {"all": form.get("audience.all") == "on"}
+    for key in AUDIENCE_KEYS:
+        audience[key] = sorted({str(code) for code in form.getall(f"audience.{key}", [])})
+    return audience
+
+
+async def out_of_scope(org: OrgService, me: Principal, audience: Mapping) -> list[tuple[str, str]]:
+    """What a scoped person (a branch lead who may post) names beyond their stores; nothing for HQ.
+
+    Codes are checked as named, then the guides they reach, since a team or a guide may sit
+    in another branch.
+    """
+    if me.is_hq:
+        return []
+    problems = []
+    if audience.get("all"):
+        problems.append(("audience.all", "只有总部可以发给全体导购"))
+    if audience.get("regions"):
+        problems.append(("audience.regions", "只有总部可以按大区发布"))
+    if outside := [code for code in audience.get("branches", []) if not me.sees_branch(code)]:
+        problems.append(("audience.branches", f"不在你的管理范围内：{'、'.join(outside)}"))
+    if outside := [code for code in audience.get("stores", []) if not me.sees_store(code)]:
+        problems.append(("audience.stores", f"不在你的管理范围内：{'、'.join(outside)}"))
+    if problems:
+        return problems
+    try:
+        reached = await audience_guides(org, dict(audience))
+    except UnknownCodes:
+        return []  # the publisher's own check names each unknown code
+    in_scope = set(await Guide.filter(store__code__in=list(me.store_codes or ())).values_list("userid", flat=True))
+    if outside := reached - in_scope:
+        return [("audience", f"有 {len(outside)} 位导购不在你的管理范围内")]
+    return []
