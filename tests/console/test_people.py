@@ -48,7 +48,7 @@ async def test_a_bad_grant_names_every_wrong_field_in_chinese_and_changes_nothin
 
     page = await response.text()
     assert response.status == 422
-    assert "企业微信 UserID：只能用字母、数字" in page and "角色：请从选项中选择" in page
+    assert "企业微信 UserID：只能用英文字母、数字和 - _ . @" in page and "角色：请从选项中选择" in page
     assert await StaffGrant.all().count() == 1 and await AuditEntry.all().count() == 0  # laoban's own
 
 
