@@ -35,6 +35,9 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"List should have at least 1 item.*"), "至少选择一项"),
     (re.compile(r"must not contain NUL characters"), "含有不可见字符"),
     (re.compile(r"String should match pattern '\^\[\^\\x00\]\*\[\^\\x00 .*"), "不能只有空白"),
+    # codes and WeCom UserIDs (org/schemas.py Code, UserId): say which characters, not just "wrong"
+    (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\.@.*"), "只能用英文字母、数字和 - _ . @"),
+    (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\..*"), "只能用英文字母、数字和 - _ ."),
     (re.compile(r"String should match pattern .*"), "格式不正确"),
     (re.compile(r"must not be 0"), "不能为 0"),
     (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),

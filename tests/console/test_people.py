@@ -48,7 +48,7 @@ async def test_a_bad_grant_names_every_wrong_field_in_chinese_and_changes_nothin
 
     page = await response.text()
     assert response.status == 422
-    assert "企业微信 UserID：只能用字母、数字" in page and "角色：请从选项中选择" in page
+    assert "企业微信 UserID：只能用英文字母、数字和 - _ . @" in page and "角色：请从选项中选择" in page
     assert await StaffGrant.all().count() == 1 and await AuditEntry.all().count() == 0  # laoban's own
 
 
@@ -63,7 +63,9 @@ async def test_the_rosters_leads_and_managers_are_listed_read_only(as_hq_admin):
 
     page = await (await as_hq_admin.get("/console/people")).text()
 
-    roster = page.split("分公司负责人与店长")[1].split("</section>")[0]
+    assert "<title>人员与令牌 · 导购助手后台</title>" in page
+    [_, roster] = page.split("<h2>分公司负责人与店长</h2>")
+    roster = roster.split("</section>")[0]
     assert "wangdian" in roster and "南京东路店" in roster and "张三" in roster and "上海分公司" in roster
     assert "<form" not in roster
 
