@@ -38,7 +38,6 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     # codes and WeCom UserIDs (org/schemas.py Code, UserId): say which characters, not just "wrong"
     (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\.@.*"), "只能用英文字母、数字和 - _ . @"),
     (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\..*"), "只能用英文字母、数字和 - _ ."),
-    (re.compile(r"String should match pattern .*"), "格式不正确"),
     (re.compile(r"must not be 0"), "不能为 0"),
     (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),
     (re.compile(r"is not after \S+"), "须晚于开始时间"),
@@ -60,7 +59,7 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(?:code )?'(.*)' appears twice"), r"\1 重复出现"),
     (re.compile(r"store '(.*)' is in two squads: (.*)"), r"门店 \1 同时在两支战队：\2"),
     (re.compile(r"guide '(.*)' is in two squads: (.*)"), r"导购 \1 同时在两支战队：\2"),
-    (re.compile(r"unknown '(.*)'"), r"没有 \1"),
+    (re.compile(r"unknown '(.*)'"), r"不存在：\1"),
     (
         re.compile(r"(\d+月\d+日) \((\S+)\) has not ended yet in \S+: settle it from (\S+) on"),
         r"\1还没结束，\3 起才能结算",
@@ -93,6 +92,8 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"a \w+ task needs the material to share"), "转发任务需要填写转发素材"),
     (re.compile(r"the audience is empty.*"), "请至少选择一个大区、分公司、门店、战队或导购"),
     (re.compile(r"has no guides"), "所选范围内没有导购"),
+    # last: a pattern no entry above names (the table is read top down, the first that fits wins)
+    (re.compile(r"String should match pattern .*"), "格式不正确"),
 ]
 
 

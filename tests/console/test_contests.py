@@ -101,7 +101,7 @@ async def test_a_form_with_several_wrong_fields_names_them_all_in_chinese_and_cr
     page = await response.text()
     assert response.status == 422
     assert "赛事名称：不能为空" in page
-    assert "参赛分公司：没有 NOPE" in page
+    assert "参赛分公司：不存在：NOPE" in page
     assert "战队每日目标：不能为负数" in page
     assert "结束日期：不能早于开始日期" in page
     assert await Contest.all().count() == 0 and await AuditEntry.all().count() == 0
@@ -116,7 +116,7 @@ async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
 
     page = await (await post_contest(as_operator, **squads)).text()
 
-    assert "第 2 支战队的门店：没有 NOPE" in page
+    assert "第 2 支战队的门店：不存在：NOPE" in page
     assert 'name="teams.squads.1.code" value="B"' in page  # the rows moved up, as numbered
 
 
