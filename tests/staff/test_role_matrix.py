@@ -26,6 +26,7 @@ REVIEWERS = HQ | {MANAGER}
 
 MATRIX = {
     ("POST", "/api/v1/org/import"): PEOPLE,
+    ("POST", "/api/v1/org/import/preview"): PEOPLE,
     ("GET", "/api/v1/guides"): EVERYONE,
     ("GET", "/api/v1/stores"): EVERYONE,
     ("GET", "/api/v1/teams"): EVERYONE,
