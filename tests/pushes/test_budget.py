@@ -52,10 +52,14 @@ async def test_nothing_is_released_before_the_quiet_hours_end(outbox, fake_wecom
 
 async def test_what_waited_overnight_arrives_at_eight_as_one_message(outbox, fake_wecom, clock, release):
     clock.set(shanghai(7, 22, 30))
-    await outbox.enqueue_message("task-reminder:1:2h:zhangsan", ["zhangsan"], text("任务「拉新」还差 2 位"))
-    await outbox.enqueue_message("contest-result:3:zhangsan", ["zhangsan"], text("PK 战报：你的战队第 1"))
-    await outbox.enqueue_message("badge:9:zhangsan", ["zhangsan"], text("获得徽章「首战告捷」"))
-    await outbox.drain()
+    # one at a time: the outbox sends a batch concurrently, and the merge keeps the order they were held in
+    for key, words in (
+        ("task-reminder:1:2h:zhangsan", "任务「拉新」还差 2 位"),
+        ("contest-result:3:zhangsan", "PK 战报：你的战队第 1"),
+        ("badge:9:zhangsan", "获得徽章「首战告捷」"),
+    ):
+        await outbox.enqueue_message(key, ["zhangsan"], text(words))
+        await outbox.drain()
 
     clock.set(shanghai(8, 8, 0))
     released = await release()
