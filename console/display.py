@@ -1,16 +1,15 @@
-"""How the console writes what it shows and reads what people type: times in the business time zone, the guides
-behind userids, lists typed into one box."""
+"""How the console writes what it shows and reads what people type: times in the business time zone, lists typed
+into one box."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 
 from aiohttp import web
 
 from console.pages import services
-from org.models import Guide
 
 SEPARATORS = re.compile(r"[\s,，、;；]+")
 
@@ -23,12 +22,6 @@ def local_time(request: web.Request) -> Callable[[datetime | None], str]:
         return "" if at is None else at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
     return written
-
-
-async def guides_by_userid(userids: Iterable[str]) -> dict[str, Guide]:
-    """The guides named in a page of rows, with their stores, in one query."""
-    guides = await Guide.filter(userid__in=sorted(set(userids))).select_related("store")
-    return {guide.userid: guide for guide in guides}
 
 
 def split_list(text: str) -> list[str]:

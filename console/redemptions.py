@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from console.display import guides_by_userid, local_time
+from console.display import local_time
 from console.flash import flash, take_flash
 from console.pages import not_found, record_change, render, requires, see_other, services
 from console.paging import page_of
@@ -51,7 +51,7 @@ async def redemption_queue(request: web.Request) -> web.StreamResponse:
         request,
         "shop/redemptions.html",
         page=page,
-        guides=await guides_by_userid(r.guide_userid for r in page.rows),
+        guides=await services(request).org.guides_by_userid(sorted({r.guide_userid for r in page.rows})),
         stores=await Store.all().order_by("code"),
         statuses=STATUS_NAMES,
         actions={status: _actions_from(status) for status in RedemptionStatus},
@@ -114,7 +114,7 @@ def _filtered(request: web.Request) -> QuerySet[Redemption]:
 
 async def _csv(request: web.Request, query: QuerySet[Redemption]) -> web.Response:
     rows = await query.limit(CSV_LIMIT)
-    guides = await guides_by_userid(r.guide_userid for r in rows)
+    guides = await services(request).org.guides_by_userid(sorted({r.guide_userid for r in rows}))
     when = local_time(request)
     lines = [CSV_HEADER]
     for r in rows:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.display import guides_by_userid, local_time
+from console.display import local_time
 from console.flash import flash, take_flash
 from console.pages import not_found, principal, record_change, render, requires, see_other, services
 from org.models import Store
@@ -56,7 +56,7 @@ async def review_queue(request: web.Request) -> web.Response:
         pending=pending,
         reviewed=reviewed,
         shown=PENDING_SHOWN,
-        guides=await guides_by_userid(sale.guide_userid for sale in pending + reviewed),
+        guides=await services(request).org.guides_by_userid(sorted({s.guide_userid for s in pending + reviewed})),
         store_names=dict(await Store.all().values_list("code", "name")),
         stores=await stores.order_by("code"),
         store=store,
