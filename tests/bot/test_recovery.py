@@ -68,7 +68,7 @@ async def test_after_kill_9_and_a_quick_restart_every_acknowledged_callback_is_h
     ] + [signed_callback(text_xml(f"guide{n}", "帮助", msg_id=f"MSG-{n}")) for n in range(CHATTING_GUIDES)]
 
     statuses = await post_all(session, served.base_url, callbacks)
-    served.kill()
+    await served.kill()
     await served.start(session)
 
     async def everything_delivered() -> bool:
@@ -78,7 +78,7 @@ async def test_after_kill_9_and_a_quick_restart_every_acknowledged_callback_is_h
 
     await until(everything_delivered, seconds=20)
     await asyncio.sleep(1)  # time for anything that would happen twice to happen
-    served.stop()
+    await served.stop()
 
     assert statuses == [200] * len(callbacks)
     assert [len(fake_wecom.messages_to(f"guide{n}")) for n in range(CHATTING_GUIDES)] == [1] * CHATTING_GUIDES

@@ -134,7 +134,7 @@ async def test_a_served_app_in_demo_mode_accepts_callbacks_signed_with_its_saved
     await served.start(session)
 
     status = await post_signed(session, served, contact_xml("add_external_contact", "liujiechen", "wmDEMO1"))
-    served.stop()
+    await served.stop()
 
     assert status == 200
     assert [fan.customer.external_userid for fan in await served.fans()] == ["wmDEMO1"]
@@ -143,7 +143,7 @@ async def test_a_served_app_in_demo_mode_accepts_callbacks_signed_with_its_saved
 async def test_a_served_app_says_it_is_in_demo_mode_without_telling_the_secrets(served_in_demo_mode):
     served, session = served_in_demo_mode
     await served.start(session)
-    served.stop()
+    await served.stop()
 
     assert "demo mode: /wecom/callback accepts callbacks signed with the new demo token" in served.output
     assert not [secret for secret in secrets_of(served.var_dir) if secret in served.output]
@@ -153,11 +153,11 @@ async def test_a_restarted_demo_service_keeps_its_credentials_and_accepts_what_t
     served, session = served_in_demo_mode
     await served.start(session)
     made = credentials_path(served.var_dir).read_text()
-    served.stop()
+    await served.stop()
     await served.start(session)
 
     status = await post_signed(session, served, contact_xml("add_external_contact", "liujiechen", "wmDEMO2"))
-    served.stop()
+    await served.stop()
 
     assert credentials_path(served.var_dir).read_text() == made
     assert status == 200

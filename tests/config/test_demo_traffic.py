@@ -113,7 +113,7 @@ async def served_in_demo_mode(tmp_path, clean_database, redis_url, redis, sessio
 
 async def test_a_short_run_answers_everything_without_an_error(served_in_demo_mode):
     status, out, err = await demo_traffic(served_in_demo_mode, *SHORT_RUN)
-    served_in_demo_mode.stop()
+    await served_in_demo_mode.stop()
 
     assert (status, err) == (0, "")
     assert "sent 60, answered 60, errors 0" in out
@@ -122,7 +122,7 @@ async def test_a_short_run_answers_everything_without_an_error(served_in_demo_mo
 
 async def test_a_short_run_makes_new_and_duplicate_fans(served_in_demo_mode):
     await demo_traffic(served_in_demo_mode, *SHORT_RUN)
-    served_in_demo_mode.stop()
+    await served_in_demo_mode.stop()
 
     verdicts = {fan.verdict for fan in await served_in_demo_mode.fans()}
     assert {FanVerdict.NEW, FanVerdict.DUPLICATE} <= verdicts
@@ -152,7 +152,7 @@ async def test_forced_it_drives_a_service_with_real_credentials_signing_with_the
     await served.start(session)
     try:
         status, out, _ = await demo_traffic(served, "--force", *SHORT_RUN)
-        served.stop()
+        await served.stop()
     finally:
         served.close()
 

@@ -50,7 +50,7 @@ async def test_two_replicas_run_every_slot_once(replicas, session, shared_databa
 
     await asyncio.sleep(6)
     for replica in replicas:
-        replica.stop()
+        await replica.stop()
 
     ran = Counter(slot for replica in replicas for slot in RAN.findall(replica.output))
     await open_database(shared_database)
@@ -104,7 +104,7 @@ async def test_after_kill_9_mid_job_and_a_restart_the_slot_is_finished_and_every
     try:
         await killed.start(session)  # expire-undeliverable's slot of this hour runs at start-up
         await soon_after(expired)
-        killed.kill()
+        await killed.kill()
         expired_at_the_kill = await expired()
         await restarted.start(session)
 
@@ -113,7 +113,7 @@ async def test_after_kill_9_mid_job_and_a_restart_the_slot_is_finished_and_every
 
         await until(every_guide_told, seconds=60)
         await asyncio.sleep(1)  # time for anything that would happen twice to happen
-        restarted.stop()
+        await restarted.stop()
         run = await JobRun.filter(job="expire-undeliverable").order_by("-slot").first()
     finally:
         killed.close()

@@ -19,7 +19,7 @@ async def served(fake_wecom, tmp_path, clean_database, redis_url, redis):
     async with aiohttp.ClientSession() as session:
         await served.start(session)
         yield served.base_url, session
-    served.stop()
+    await served.stop()
     assert wecom.SECRET not in served.output
 
 

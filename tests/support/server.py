@@ -19,6 +19,8 @@ from fans.models import Fan
 from tests.support import wecom
 from tests.support.budget import PUSH_BUDGET_OFF
 
+STOP_TIMEOUT = 60
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -73,24 +75,38 @@ class ServedGuidebot:
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.05)
-        self.kill()
+        await self.kill()
         raise AssertionError(f"guidebot serve did not come up:\n{self.output}")
 
-    def kill(self) -> None:
+    async def kill(self) -> None:
         """kill -9: no shutdown, no drain, whatever was in flight is cut off."""
         assert self.process is not None
         self.process.send_signal(signal.SIGKILL)
-        self.output += self.process.communicate()[0].decode()
+        await self._collect_output()
 
-    def stop(self) -> None:
+    async def stop(self) -> None:
+        """SIGTERM, then wait for the graceful exit in a thread: this event loop (and the fake WeCom on it)
+        must keep answering the calls the service makes while it shuts down."""
         assert self.process is not None
         self.process.terminate()
-        self.output += self.process.communicate(timeout=30)[0].decode()
+        await self._collect_output(timeout=STOP_TIMEOUT)
+
+    async def _collect_output(self, timeout: float | None = None) -> None:
+        assert self.process is not None
+        try:
+            output, _ = await asyncio.to_thread(self.process.communicate, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise AssertionError(f"guidebot serve did not stop within {timeout}s of SIGTERM:\n{self.output}") from None
+        self.output += output.decode()
 
     def close(self) -> None:
-        """Whatever a failed test left running is killed, never leaked."""
-        if self.process is not None and self.process.poll() is None:
-            self.kill()
+        """Whatever a failed test left running is killed and its output pipe closed, never leaked."""
+        if self.process is None or self.process.stdout is None or self.process.stdout.closed:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.output += self.process.communicate()[0].decode()
 
     async def fans(self) -> list[Fan]:
         """The fans the service recorded, with their customers; after stop(), which handles the whole inbox first."""
