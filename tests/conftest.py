@@ -23,6 +23,7 @@ from tests.fakes.wecom_api import FakeWeCom
 from tests.support import browser, wecom
 from tests.support.budget import PUSH_BUDGET_OFF
 from tests.support.jobs import SCHEDULED_PUSHES_OFF
+from tests.support.migrations import ReplayingMigrationExecutor
 
 HQ_TOKEN = "hq-test-token"
 
@@ -32,6 +33,14 @@ def tortoise_env_cleared(monkeypatch):
     """Tortoise.init writes TIMEZONE=UTC into os.environ, which is also our setting's name."""
     monkeypatch.delenv("TIMEZONE", raising=False)
     monkeypatch.delenv("USE_TZ", raising=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrations_replayed():
+    """Fresh databases run the DDL the real migrations ran on this session's first one (tests/support/migrations.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("config.db.MigrationExecutor", ReplayingMigrationExecutor)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -26,4 +26,3 @@ def leaderboards(bus, clock, redis) -> Leaderboards:  # noqa: F811
     for event_type in BOARD_EVENTS:
         bus.subscribe(event_type, boards.record_event)
     return boards
-

@@ -62,7 +62,10 @@ async def test_a_correction_reverses_an_entry_once(client, hq_headers, services)
 
     coins = await response.json()
     assert coins["balance"] == 0
-    assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [(-80, "总部更正：重复发放（HQ_API_TOKEN）"), (80, "误发")]
+    assert [(e["amount"], e["reason"]) for e in coins["entries"]] == [
+        (-80, "总部更正：重复发放（HQ_API_TOKEN）"),
+        (80, "误发"),
+    ]
 
 
 async def test_a_reversal_cannot_be_reversed(client, hq_headers, services):
