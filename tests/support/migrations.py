@@ -12,10 +12,23 @@ end-to-end specs always migrates for real.
 
 from __future__ import annotations
 
+import asyncpg
 from tortoise.migrations.executor import MigrationExecutor
 from tortoise.migrations.graph import MigrationKey
 from tortoise.migrations.schema_editor import BaseSchemaEditor
 from tortoise.transactions import in_transaction
+
+
+async def emptied(database_url: str) -> str:
+    """The database, empty: PostgreSQL's schema is dropped; an in-memory SQLite database is new on every open."""
+    if database_url.startswith(("postgres://", "postgresql://")):
+        connection = await asyncpg.connect(database_url)
+        try:
+            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await connection.close()
+    return database_url
+
 
 # dialect -> the SQL each migration ran on a fresh database, in plan order
 _RECORDED: dict[str, list[tuple[MigrationKey, list[str]]]] = {}
