@@ -17,6 +17,11 @@ routes = web.RouteTableDef()
 OAUTH_STATE = "oauth_state"
 AFTER_LOGIN = "after_login"
 ATTEMPT_WINDOW = 15 * 60
+GIVE_BACK = """
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 and tonumber(redis.call('GET', key)) > 0 then redis.call('DECR', key) end
+end
+"""
 
 
 @routes.get("/login")
@@ -30,11 +35,13 @@ async def log_in_with_password(request: web.Request) -> web.Response:
     form = await request.post()
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     after = _safe_next(str(form.get("next", "")))
-    if await _too_many_attempts(request, username):
+    attempt = await _take_attempt(request, username)
+    if attempt is None:
         return _login_page(request, 429, error="尝试次数过多，请 15 分钟后再试", username=username, next=after)
     account = await services(request).accounts.sign_in(username, password) if username and password else None
     if account is None:
         return _login_page(request, 401, error="账号或密码不正确", username=username, next=after)
+    await _give_back(request, attempt)
     return await _welcome(request, f"local:{account.username}", account.username, after)
 
 
@@ -106,15 +113,23 @@ def _safe_next(target: str) -> str:
     return target
 
 
-async def _too_many_attempts(request: web.Request, username: str) -> bool:
-    """Counts every password try per address and per (address, name); the limit is per name, four times that per address."""
+async def _take_attempt(request: web.Request, username: str) -> list[str] | None:
+    """Takes a try from the name's allowance and from four times that for the address, before the password is
+    checked, so guesses sent at once cannot all slip under the limit; None when an allowance is used up.
+
+    A correct password gives its try back (`_give_back`): only wrong ones use the allowance.
+    """
     limit = services(request).settings.console_login_attempts
-    redis = services(request).redis
     address = request.remote or "unknown"
     keys = [f"console:login:{address}", f"console:login:{address}:{username}"]
-    async with redis.pipeline(transaction=True) as pipe:
+    async with services(request).redis.pipeline(transaction=True) as pipe:
         for key in keys:
             pipe.set(key, 0, ex=ATTEMPT_WINDOW, nx=True)  # the window starts at the first try
             pipe.incr(key)
         _, by_address, _, by_name = await pipe.execute()
-    return by_name > limit or by_address > 4 * limit
+    return None if by_name > limit or by_address > 4 * limit else keys
+
+
+async def _give_back(request: web.Request, keys: list[str]) -> None:
+    """Only where the window is still open: a decrement after it ended would leave a key that never expires."""
+    await services(request).redis.eval(GIVE_BACK, len(keys), *keys)

@@ -1,11 +1,15 @@
 """Who is signed in: an encrypted, HttpOnly, SameSite cookie (aiohttp-session with Fernet) that ends when idle.
 
-The cookie holds only who signed in and when they were last seen. Their role and scope are
-looked up again on every request, so a role taken away or a store manager moved applies at
-once, without waiting for the session to end.
+The cookie holds only who signed in, when they were last seen, and the session's id. Their
+role and scope are looked up again on every request, so a role taken away or a store manager
+moved applies at once, without waiting for the session to end. The id names a Redis key that
+lives while the session is in use: signing out deletes it, so a copy of the cookie taken
+before is worth nothing after, though the cookie itself still decrypts.
 """
 
 from __future__ import annotations
+
+import secrets
 
 from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
@@ -18,16 +22,22 @@ WHO = "who"  # "wecom:<userid>" or "local:<username>"
 NAME = "name"
 SEEN = "seen"  # unix seconds of the last request
 EXPIRED = "expired"  # set on the fresh session that replaces an idle one, for the login page to say so
+SESSION_ID = "sid"
 
 
 async def start_session(request: web.Request, who: str, name: str) -> None:
     """A new session (a new cookie), so one planted before signing in is worth nothing after."""
+    session_id = secrets.token_urlsafe(24)
+    await services(request).redis.set(_live_key(session_id), who, ex=_idle_limit(request))
     session = await new_session(request)
-    session.update({WHO: who, NAME: name, SEEN: _now(request)})
+    session.update({WHO: who, NAME: name, SEEN: _now(request), SESSION_ID: session_id})
 
 
 async def end_session(request: web.Request) -> None:
-    (await get_session(request)).invalidate()
+    session = await get_session(request)
+    if SESSION_ID in session:
+        await services(request).redis.delete(_live_key(session[SESSION_ID]))
+    session.invalidate()
 
 
 async def signed_in(request: web.Request) -> Principal | None:
@@ -36,10 +46,12 @@ async def signed_in(request: web.Request) -> Principal | None:
     who = session.get(WHO)
     if who is None:
         return None
-    idle_limit = services(request).settings.console_idle_minutes * 60
-    if _now(request) - session.get(SEEN, 0) > idle_limit:
+    if _now(request) - session.get(SEEN, 0) > _idle_limit(request):
         session.clear()
         session[EXPIRED] = True
+        return None
+    if not await services(request).redis.expire(_live_key(session.get(SESSION_ID, "")), _idle_limit(request)):
+        session.clear()  # signed out (this cookie is a copy), or the session outlived its key
         return None
     session[SEEN] = _now(request)
     person = await _principal(request, who, session.get(NAME, ""))
@@ -57,6 +69,14 @@ async def _principal(request: web.Request, who: str, name: str) -> Principal | N
         return await directory.for_member(ident, name)
     account = await LocalAccount.get_or_none(username=ident)
     return directory.for_account(account) if account is not None else None
+
+
+def _live_key(session_id: str) -> str:
+    return f"console:session:{session_id}"
+
+
+def _idle_limit(request: web.Request) -> int:
+    return services(request).settings.console_idle_minutes * 60
 
 
 def _now(request: web.Request) -> int:

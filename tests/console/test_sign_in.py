@@ -1,5 +1,7 @@
 """Signing in to the console: 企业微信 login for staff, a password for the local administrator, and nothing else."""
 
+import asyncio
+
 from staff.models import StaffRole
 from tests.console.conftest import ADMIN_PASSWORD
 from tests.support.clock import FakeClock
@@ -97,6 +99,28 @@ async def test_password_guessing_is_stopped_after_a_few_tries(client, services, 
     assert "15 分钟后再试" in await answer.text()
 
 
+async def test_signing_in_correctly_again_and_again_is_never_locked_out(client, services, settings):
+    await services.accounts.create_admin("root", ADMIN_PASSWORD)
+    for _ in range(4 * settings.console_login_attempts):
+        await sign_in_with_password(client, "root", ADMIN_PASSWORD)
+
+    answer = await sign_in_with_password(client, "root", ADMIN_PASSWORD)
+
+    assert answer.status == 303
+
+
+async def test_guesses_sent_at_once_are_stopped_at_the_limit(client, services, settings):
+    await services.accounts.create_admin("root", ADMIN_PASSWORD)
+
+    answers = await asyncio.gather(
+        *(sign_in_with_password(client, "root", "guess") for _ in range(3 * settings.console_login_attempts))
+    )
+
+    assert sorted(answer.status for answer in answers) == [401] * settings.console_login_attempts + [429] * (
+        2 * settings.console_login_attempts
+    )
+
+
 async def test_after_signing_in_the_page_asked_for_opens(client, services):
     await services.accounts.create_admin("root", ADMIN_PASSWORD)
 
@@ -127,6 +151,17 @@ async def test_signing_out_ends_the_session(as_admin):
     await post_form(as_admin, "/console/logout", {})
 
     assert (await as_admin.get("/console/", allow_redirects=False)).status == 303
+
+
+async def test_a_copy_of_the_cookie_taken_before_signing_out_is_refused_after(as_admin):
+    kept = as_admin.session.cookie_jar.filter_cookies(as_admin.make_url("/console/"))["guidebot_console"].value
+    await post_form(as_admin, "/console/logout", {})
+
+    as_admin.session.cookie_jar.update_cookies({"guidebot_console": kept})
+    answer = await as_admin.get("/console/coins", allow_redirects=False)
+
+    assert answer.status == 303
+    assert answer.headers["Location"].startswith("/console/login")
 
 
 async def test_a_session_left_idle_ends_and_the_login_page_says_why(as_admin, services, settings):
