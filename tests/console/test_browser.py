@@ -16,7 +16,7 @@ from config.app import create_app
 from staff.models import StaffRole
 from tasks.models import Task, TaskStatus
 from tests.support import browser
-from tests.support.browser import until
+from tests.support.browser import PATIENCE, until
 from tests.support.clock import FakeClock
 from tests.support.server import free_port
 from tests.support.tasks import task_in
@@ -64,7 +64,7 @@ class Page:
     async def text(self, css: str = "body") -> str:
         return await asyncio.to_thread(lambda: self.driver.find_element("css selector", css).text)
 
-    async def shows(self, words: str, timeout: float = 5) -> None:
+    async def shows(self, words: str, timeout: float = PATIENCE) -> None:
         await until(
             self.driver,
             lambda d: words in d.find_element("css selector", "body").text,
@@ -79,7 +79,7 @@ class Page:
         await self.click_text("企业微信扫码登录")
         await self.type("userid", userid)
         await self.click('button[type="submit"]')
-        await until(self.driver, lambda d: d.current_url.endswith(then), 5, f"never came back to {then}")
+        await until(self.driver, lambda d: d.current_url.endswith(then), PATIENCE, f"never came back to {then}")
 
 
 @pytest.fixture
@@ -108,7 +108,9 @@ async def test_hq_posts_an_add_fans_task_for_one_store_and_watches_it_move(opera
     await page.type("description", "请顾客扫码加你为好友")
     await page.type("target", "1")
     await page.click('input[name="audience.stores"][value="SH01"]')
-    await until(page.driver, lambda d: "将发给 1 位导购" in d.find_element("id", "reach").text, 5, "no live count")
+    await until(
+        page.driver, lambda d: "将发给 1 位导购" in d.find_element("id", "reach").text, PATIENCE, "no live count"
+    )
     await page.click('form.task button[type="submit"]')
     await page.shows("卡片预览")
     assert "吸粉 0/1" in await page.text(".wecom-card")

@@ -7,7 +7,7 @@ GUIDEBOT_TEST_ARTIFACTS).
 import asyncio
 
 from tests.support import browser
-from tests.support.browser import until
+from tests.support.browser import PATIENCE, until
 from tests.support.org import import_small_org
 
 
@@ -37,13 +37,17 @@ async def test_a_sale_moves_the_open_page_without_a_reload(chromium, client, ser
     page = client.make_url("/leaderboard?metric=sales&scope=guide&period=day")
 
     await asyncio.to_thread(chromium.get, str(page))
-    await until(chromium, lambda d: d.execute_script("return document.body.dataset.live") == "on", 5, "never live")
+    await until(
+        chromium, lambda d: d.execute_script("return document.body.dataset.live") == "on", PATIENCE, "never live"
+    )
     assert await asyncio.to_thread(rank_of("张三"), chromium) == "1"
     await asyncio.to_thread(chromium.execute_script, "window.sameDocument = true")
 
     await post_sale(client, hq_headers, services, "B-1", "lisi", 1280)
 
-    await until(chromium, lambda d: rank_of("李四")(d) == "1", 2, "李四 did not reach 1st place within 2 s")
+    await until(
+        chromium, lambda d: rank_of("李四")(d) == "1", PATIENCE, "李四 never reached 1st place without a reload"
+    )
     assert await asyncio.to_thread(rank_of("张三"), chromium) == "2"
     assert await asyncio.to_thread(chromium.execute_script, "return window.sameDocument") is True
     browser.ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,11 @@ def start_chromium():
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 
 
+# How long a page may take to show what a spec waits for: generous, as CI runs two suites and Chromium on two cores;
+# a wait ends as soon as the page shows it.
+PATIENCE = 15.0
+
+
 async def until(driver, condition, timeout: float, message: str):
     """Polls the page in a thread, so the app under test keeps serving on the event loop meanwhile.
 
