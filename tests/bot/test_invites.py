@@ -57,13 +57,11 @@ async def test_the_invite_does_not_wait_for_the_outbox_sender(client, services, 
         await services.outbox.enqueue_message(
             f"backlog:{n}", [f"guide{n}"], {"msgtype": "text", "text": {"content": "x"}}
         )
-    posted = fake_wecom.clock()
 
     await add_friend(client, services, WelcomeCode=fake_wecom.issue_welcome_code())
 
     [welcome] = fake_wecom.calls_to(WELCOME)
-    assert welcome.at - posted < 0.5
-    assert len(fake_wecom.calls_to("message/send")) < 150
+    assert len([call for call in fake_wecom.calls_to("message/send") if call.at < welcome.at]) < 150
 
 
 @pytest.mark.parametrize(

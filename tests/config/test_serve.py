@@ -35,12 +35,11 @@ async def test_serve_answers_a_genuine_url_verification(served):
         assert (response.status, await response.text()) == (200, "4888958765")
 
 
-async def test_serve_sends_one_invite_within_a_second_even_when_wecom_retries(served, fake_wecom):
+async def test_serve_sends_one_invite_inside_the_codes_window_even_when_wecom_retries(served, fake_wecom):
     base, session = served
     code = fake_wecom.issue_welcome_code()
     query, body = signed_callback(contact_xml("add_external_contact", "zhangsan", "wmCUST1", WelcomeCode=code))
 
-    started = fake_wecom.clock()
     for _ in range(3):
         async with session.post(f"{base}/wecom/callback?{query}", data=body) as response:
             assert response.status == 200
@@ -52,4 +51,4 @@ async def test_serve_sends_one_invite_within_a_second_even_when_wecom_retries(se
 
     [welcome] = fake_wecom.calls_to("externalcontact/send_welcome_msg")
     assert welcome.json["welcome_code"] == code
-    assert welcome.at - started < 1.0
+    assert fake_wecom.welcome_codes_used([code]) == 1  # the fake refuses a code past its 20 s
