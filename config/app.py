@@ -31,7 +31,7 @@ from config.keys import console_session_key
 from config.redis import open_redis, separate_pool
 from config.services import SERVICES, Services, build_services
 from config.settings import Settings
-from console.app import console_app
+from console.app import console_app, favicon
 from kernel.api import api_middlewares, setup_api
 from leaderboards.live import BoardFeed
 from org.demo import demo_org
@@ -70,6 +70,7 @@ def create_app(settings: Settings) -> web.Application:
     leaderboards.views.setup_routes(app)
     contests.views.setup_page_routes(app)
     benchmarks.views.setup_page_routes(app)
+    app.router.add_get("/favicon.ico", favicon)
     app.add_subapp(
         "/console",
         console_app(

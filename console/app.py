@@ -34,6 +34,7 @@ from console.sessions import signed_in
 
 PREFIX = "/console"
 STATIC_DIR = Path(__file__).parent / "static"
+FAVICON = STATIC_DIR / "favicon.svg"  # every page links it; /favicon.ico answers it too (config/app.py)
 COOKIE_NAME = "guidebot_console"
 # Reachable without signing in: the login pages and the static files they use.
 OPEN_PATHS = ("/console/login", "/console/static/")
@@ -76,6 +77,11 @@ def console_app(session_key: bytes, secure_cookie: bool, client_max_size: int) -
         app.add_routes(module.routes)
     app.router.add_static("/static", STATIC_DIR)
     return app
+
+
+async def favicon(request: web.Request) -> web.FileResponse:
+    """/favicon.ico, which browsers still ask for where no page names an icon (a JSON response, a bare error)."""
+    return web.FileResponse(FAVICON, headers={"Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400"})
 
 
 @web.middleware

@@ -92,6 +92,7 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"a \w+ task needs the material to share"), "转发任务需要填写转发素材"),
     (re.compile(r"the audience is empty.*"), "请至少选择一个大区、分公司、门店、战队或导购"),
     (re.compile(r"has no guides"), "所选范围内没有导购"),
+    (re.compile(r"must be an https:// address with a host, or empty"), "请填写 https:// 开头的网址，或留空"),
     # last: a pattern no entry above names (the table is read top down, the first that fits wins)
     (re.compile(r"String should match pattern .*"), "格式不正确"),
 ]

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
-from org.schemas import Input, Instant, Int, NonBlank, Text, UserId, in_range
+from org.schemas import Input, Instant, Int, NonBlank, UserId, in_range
 from rewards.models import RedemptionStatus
+
+# A gift's picture ends up as an <img> (the console, whatever shows HQ's shop), so only an https:// address with a
+# host will do (no javascript:, data: or plain http), or "" for none. The API document states the same pattern.
+PICTURE_URL = r"^(https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?([/?#][^\x00-\x20\x7f]*)?)?$"
+
+
+def _https_or_empty(value: str) -> str:
+    if not re.fullmatch(PICTURE_URL, value):
+        raise PydanticCustomError("picture_url", "must be an https:// address with a host, or empty")
+    return value
+
+
+PictureUrl = Annotated[
+    str,
+    Field(max_length=500, json_schema_extra={"pattern": PICTURE_URL}, description="https:// image address, or empty"),
+    AfterValidator(_https_or_empty),
+]
 
 
 class CoinAdjustIn(Input):
@@ -45,7 +64,7 @@ class CoinsOut(BaseModel):
 
 class RewardItemIn(Input):
     name: NonBlank = Field(max_length=64)
-    picture_url: Text = Field("", max_length=500)
+    picture_url: PictureUrl = ""
     price: Int = Field(gt=0, le=1_000_000)
     stock: Int = Field(ge=0, le=1_000_000)
     active_from: Instant | None = None

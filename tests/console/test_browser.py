@@ -13,6 +13,7 @@ import time
 import pytest
 
 from config.app import create_app
+from console.pages import MENU
 from staff.models import StaffRole
 from tasks.models import Task, TaskStatus
 from tests.support import browser
@@ -164,3 +165,25 @@ async def test_a_form_left_too_long_is_not_saved_and_the_login_page_says_why(ope
 
     await page.shows("长时间未操作")
     assert not await Task.filter(status=TaskStatus.DRAFT).exists()
+
+
+async def test_on_a_phone_every_menu_item_is_on_screen_and_opens_its_page(chromium, client, services, org):
+    await services.accounts.grant("guanli", StaffRole.HQ_ADMIN, by="test")  # an administrator sees every item
+    page = Page(chromium, client)
+    await page.sign_in_with_wecom("guanli", then="/console/")
+    await asyncio.to_thread(page.driver.set_window_size, *browser.SMALL_PHONE)
+
+    width, items = await asyncio.to_thread(
+        page.driver.execute_script,
+        """return [window.innerWidth, [...document.querySelectorAll('.menu a')].map(a => {
+             const r = a.getBoundingClientRect();
+             return [a.textContent.trim(), r.left, r.right, r.width > 0 && r.height > 0];
+           })];""",
+    )
+
+    assert width <= browser.SMALL_PHONE[0]
+    assert [title for title, *_ in items] == [title for title, _, _ in MENU]
+    off_screen = [title for title, left, right, shown in items if not (shown and left >= 0 and right <= width)]
+    assert off_screen == []
+    await page.click_text("人员与令牌")  # the last item, on the menu's last line
+    await page.shows("API 令牌")

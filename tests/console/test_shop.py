@@ -114,3 +114,24 @@ async def test_a_store_manager_may_not_open_or_change_the_shop(as_store_manager)
     assert [p.status for p in pages] == [403, 403]
     assert change.status == 403
     assert (await RewardItem.get(id=item.id)).price == 300
+
+
+@pytest.mark.parametrize(
+    "picture_url", ["javascript:alert(1)", "data:image/png;base64,iVBORw0KGgo=", "http://a.cn/b.png"]
+)
+async def test_a_gift_picture_that_is_not_https_is_named_in_chinese_kept_in_the_field_and_not_saved(
+    as_operator, picture_url
+):
+    response = await post_form(
+        as_operator, "/console/shop/items", GIFT | {"picture_url": picture_url}, page="/console/shop/items/new"
+    )
+
+    page = await response.text()
+    assert response.status == 422
+    assert "请修改以下 1 处后再提交" in page
+    assert '<label class="field invalid">\n  <span>图片地址</span>' in page
+    assert "<em>图片地址：请填写 https:// 开头的网址，或留空</em>" in page
+    assert f'name="picture_url" value="{picture_url}"' in page
+    assert 'class="preview"' not in page
+    assert await RewardItem.all().count() == 0
+    assert await AuditEntry.all().count() == 0

@@ -5,6 +5,14 @@ import pytest
 from rewards.models import RewardItem
 from tests.support.org import import_small_org
 
+NOT_HTTPS = [
+    "javascript:alert(1)",
+    "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+    "http://img.example.com/cup.png",
+    "https://",
+    "//img.example.com/cup.png",
+]
+
 
 @pytest.fixture(autouse=True)
 async def org(client):
@@ -126,3 +134,30 @@ async def test_a_gift_window_needs_time_zones_and_no_numbers(client, hq_headers)
 
     assert response.status == 422
     assert {f["field"] for f in (await response.json())["error"]["fields"]} == {"active_from", "active_until"}
+
+
+@pytest.mark.parametrize("picture_url", NOT_HTTPS)
+async def test_a_gift_picture_must_be_an_https_address_and_a_wrong_one_saves_nothing(client, hq_headers, picture_url):
+    item = {"name": "保温杯", "price": 100, "stock": 3, "picture_url": picture_url}
+    existing = await RewardItem.create(name="雨伞", price=50, stock=1, picture_url="https://img.example.com/a.png")
+
+    added = await client.post("/api/v1/rewards/items", json=item, headers=hq_headers)
+    changed = await client.put(f"/api/v1/rewards/items/{existing.id}", json=item, headers=hq_headers)
+
+    for response in (added, changed):
+        assert response.status == 422
+        assert (await response.json())["error"]["fields"] == [
+            {"field": "picture_url", "message": "must be an https:// address with a host, or empty"}
+        ]
+    assert await RewardItem.all().count() == 1
+    assert (await RewardItem.get(id=existing.id)).picture_url == "https://img.example.com/a.png"
+
+
+async def test_a_gift_picture_may_be_left_empty_or_any_https_address(client, hq_headers):
+    for picture_url in ("", "https://img.example.com:8443/礼品/cup.png?w=200#top"):
+        item = {"name": "保温杯", "price": 100, "stock": 3, "picture_url": picture_url}
+
+        response = await client.post("/api/v1/rewards/items", json=item, headers=hq_headers)
+
+        assert response.status == 201, await response.text()
+        assert (await response.json())["picture_url"] == picture_url

@@ -14,6 +14,7 @@ CHROMIUM = os.environ.get("GUIDEBOT_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("GUIDEBOT_CHROMEDRIVER", "/usr/bin/chromedriver")
 ARTIFACTS = Path(os.environ.get("GUIDEBOT_TEST_ARTIFACTS", "test-artifacts"))
 PHONE = (480, 960)  # the page is phone-first
+SMALL_PHONE = (390, 844)  # the narrowest phone the console is checked on
 DESKTOP = (1280, 900)  # the console is desktop-first
 INSTALL_HINT = "apt-get install -y chromium chromium-driver fonts-wqy-microhei"
 
