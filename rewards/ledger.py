@@ -114,7 +114,9 @@ class CoinLedger:
         )
 
     async def reversal_of(self, entry: CoinEntry) -> CoinEntry | None:
-        return await CoinEntry.get_or_none(guide_userid=entry.guide_userid, source_type=REVERSAL, source_id=str(entry.id))
+        return await CoinEntry.get_or_none(
+            guide_userid=entry.guide_userid, source_type=REVERSAL, source_id=str(entry.id)
+        )
 
     async def balance(self, guide_userid: str) -> int:
         wallet = await Wallet.get_or_none(guide_userid=guide_userid)

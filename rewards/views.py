@@ -48,7 +48,9 @@ async def adjust_coins(request: web.Request) -> web.Response:
     data = await read_body(request, CoinAdjustIn, check=functools.partial(_known_guide, request))
     ledger = request.app[LEDGER]
     try:
-        await ledger.adjust(data.guide, data.amount, data.reason, request_id=data.request_id, by=principal(request).name)
+        await ledger.adjust(
+            data.guide, data.amount, data.reason, request_id=data.request_id, by=principal(request).name
+        )
     except InsufficientCoins as exc:
         raise ApiError(
             422, "insufficient_coins", f"amount: balance is {exc.balance}", [{"field": "amount", "message": str(exc)}]
