@@ -39,7 +39,7 @@ async def create_task(request: web.Request) -> web.Response:
     if data is None:
         return await _form(request, body, errors)
     task = await services(request).publishing.create_draft(data)
-    await record_change(request, "task.create", f"task:{task.id}", None, _snapshot(task))
+    await record_change(request, "创建任务", f"task:{task.id}", None, _snapshot(task))
     raise see_other(f"/console/tasks/{task.id}?done=saved")
 
 
@@ -62,7 +62,7 @@ async def edit_task(request: web.Request) -> web.Response:
         edited = await services(request).publishing.edit_draft(task.id, data)
     except TaskStateConflict:
         raise web.HTTPConflict(text="任务已发布或已取消，只有草稿可以修改") from None
-    await record_change(request, "task.edit", f"task:{task.id}", _snapshot(task), _snapshot(edited))
+    await record_change(request, "修改任务", f"task:{task.id}", _snapshot(task), _snapshot(edited))
     raise see_other(f"/console/tasks/{task.id}?done=saved")
 
 
@@ -87,7 +87,7 @@ async def publish_task(request: web.Request) -> web.Response:
     except (TaskStateConflict, UnknownCodes):
         raise web.HTTPConflict(text="任务已取消，或发布对象中有已不存在的组织，未发布") from None
     after = _snapshot(published) | {"assigned": await TaskAssignment.filter(task_id=task.id).count()}
-    await record_change(request, "task.publish", f"task:{task.id}", _snapshot(task), after)
+    await record_change(request, "发布任务", f"task:{task.id}", _snapshot(task), after)
     raise see_other(f"/console/tasks/{task.id}?done=published")
 
 
@@ -107,7 +107,7 @@ async def cancel_task(request: web.Request) -> web.Response:
     task = await _changeable(request)
     if task.status is not TaskStatus.CANCELLED:
         cancelled = await services(request).publishing.cancel(task.id)
-        await record_change(request, "task.cancel", f"task:{task.id}", _snapshot(task), _snapshot(cancelled))
+        await record_change(request, "取消任务", f"task:{task.id}", _snapshot(task), _snapshot(cancelled))
     raise see_other(f"/console/tasks/{task.id}?done=cancelled")
 
 

@@ -147,5 +147,6 @@ def api_routes(job_names: Sequence[str], permission: str) -> list[ApiRoute]:
                  tag="jobs", permission=permission, response=list[RunOut], params=name, query=RunsQuery),
         ApiRoute("POST", "/api/v1/jobs/{name}/run", run_now,
                  "Run a job now for a slot, once however often asked: a slot that ran or runs answers its run",
-                 tag="jobs", permission=permission, response=TriggerOut, params=name, query=TriggerQuery),
+                 title="立即运行定时任务", tag="jobs", permission=permission, response=TriggerOut, params=name,
+                 query=TriggerQuery),
     ]  # fmt: skip

@@ -168,7 +168,7 @@ async def test_editing_a_draft_changes_it_and_records_before_and_after(as_operat
 
     [task] = await Task.all()
     assert answer.status == 303 and (task.title, task.target) == ("周末吸粉加码", 5)
-    [entry] = await audit("task.edit")
+    [entry] = await audit("修改任务")
     assert entry.actor == "wecom:yunying" and entry.target == f"task:{task.id}"
     assert (entry.before["title"], entry.after["title"]) == ("周末吸粉", "周末吸粉加码")
     assert (entry.before["target"], entry.after["target"]) == ("3", "5")
@@ -177,7 +177,7 @@ async def test_editing_a_draft_changes_it_and_records_before_and_after(as_operat
 async def test_creating_a_draft_is_audited(as_operator):
     await post(as_operator, "/console/tasks/new", add_fans_form())
 
-    [entry] = await audit("task.create")
+    [entry] = await audit("创建任务")
     assert entry.before is None and entry.after["status"] == "draft" and entry.after["audience"]["stores"] == ["SH01"]
 
 
@@ -324,7 +324,7 @@ async def test_publishing_sends_the_card_and_is_audited(as_operator, services, f
     [card] = fake_wecom.messages_to("zhangsan")
     assert card["template_card"]["main_title"]["title"] == draft.title
     assert fake_wecom.messages_to("lisi") == []
-    [entry] = await audit("task.publish")
+    [entry] = await audit("发布任务")
     assert (entry.before["status"], entry.after["status"], entry.after["assigned"]) == ("draft", "published", 1)
 
 
@@ -338,7 +338,7 @@ async def test_cancelling_asks_first_then_tells_the_guides_and_is_audited(as_ope
     assert "<strong>2</strong> 位导购会收到一条取消通知" in confirm
     assert answer.status == 303 and (await Task.get(id=task.id)).status is TaskStatus.CANCELLED
     assert any(m["msgtype"] == "text" for m in fake_wecom.messages_to("lisi"))
-    [entry] = await audit("task.cancel")
+    [entry] = await audit("取消任务")
     assert (entry.before["status"], entry.after["status"]) == ("published", "cancelled")
 
 
