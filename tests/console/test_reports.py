@@ -132,12 +132,35 @@ async def test_the_scheduled_jobs_show_their_next_run_and_run_now_is_audited(as_
         page="/console/reports/dead-letters",
     )  # fmt: skip
 
-    assert "daily-settlement" in page and "下次运行" in page
+    assert "每日结算（PK赛与标杆）" in page and "下次运行" in page
     assert response.status == 303
     after = await as_operator.get(response.headers["Location"])
     assert "已开始运行" in await after.text()
     entry = await AuditEntry.get(action="立即运行定时任务")
     assert entry.target.endswith("/jobs/expire-undeliverable") and entry.after["run"]["trigger"] == "hq"
+
+
+async def test_each_job_is_named_explained_and_scheduled_in_chinese(as_operator):
+    page = await (await as_operator.get("/console/reports/dead-letters")).text()
+
+    jobs = page.split('id="jobs"')[1]
+    assert "<strong>拉新周报</strong>" in jobs and "把上周（周一至周日）的拉新数据发给各店长和分公司负责人" in jobs
+    assert '<td title="every 1 min">每 1 分钟</td>' in jobs  # the recovery job, as its setting spells it beneath
+    assert "Send last week" not in jobs  # the API's English description stays in the API
+
+
+async def test_a_jobs_last_run_shows_its_state_in_chinese_and_its_log_line_as_written(as_operator):
+    await post_form(
+        as_operator, "/console/reports/dead-letters/jobs/expire-undeliverable/run", {},
+        page="/console/reports/dead-letters",
+    )  # fmt: skip
+
+    page = await (await as_operator.get("/console/reports/dead-letters")).text()
+
+    jobs = page.split('id="jobs"')[1]
+    assert "<th>状态</th><th>运行记录（原文）</th>" in jobs
+    row = jobs.split("<strong>过期无法发送的消息</strong>")[1].split("</tr>")[0]
+    assert "手动" in row and "expired 0 outbox rows" in row
 
 
 async def test_a_store_manager_may_not_open_the_dead_letters_or_replay_one(as_store_manager):
