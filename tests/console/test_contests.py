@@ -120,6 +120,13 @@ async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
     assert 'name="teams.squads.1.code" value="B"' in page  # the rows moved up, as numbered
 
 
+async def test_a_squad_rows_inputs_are_named_in_chinese_to_screen_readers(as_operator, two_branches):
+    page = await (await as_operator.get("/console/contests/new")).text()
+
+    assert 'name="teams.squads.0.code" value="" aria-label="第 1 支战队的代码"' in page
+    assert 'name="teams.squads.5.guides" value="" aria-label="第 6 支战队的导购"' in page
+
+
 @pytest.fixture
 async def as_posting_branch_lead(client, services, fake_wecom, two_branches):
     """The client, signed in as fenzong, lead of 上海分公司, where HQ lets branch leads post."""
