@@ -36,12 +36,22 @@ async def test_the_fan_report_shows_each_stores_figures_and_lists_the_lagging_on
     assert "2026-11-25" in page
 
 
-async def test_the_fan_report_draws_net_against_target_as_inline_svg(as_operator, fans):
+async def test_the_fan_report_charts_what_its_completion_rate_measures_as_inline_svg(as_operator, fans):
     page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
 
     chart = page.split("<svg")[1].split("</svg>")[0]
-    assert "南京东路店：净增 3，目标 3" in chart and "徐家汇店：净增 0，目标 3" in chart
+    assert "完成率（新增 ÷ 目标）" in page
+    assert "徐家汇店：完成率 33%（新增 1 / 目标 3）" in chart  # one new fan, lost again: net 0, yet 33 % done
+    assert "南京东路店：完成率 100%（新增 3 / 目标 3）" in chart
     assert 'class="lag"' in chart and "<script" not in page.split("</head>")[1]
+
+
+async def test_the_chart_and_the_table_list_the_stores_in_one_order_furthest_behind_first(as_operator, fans):
+    page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
+
+    chart, table = page.split("<svg")[1].split("</svg>")[0], page.split('<table class="list">')[1]
+    assert chart.index(">徐家汇店</text>") < chart.index(">南京东路店</text>")  # 33 %, then 100 %
+    assert table.index("<td>徐家汇店 ") < table.index("<td>南京东路店 ")  # not SH01 before SH02
 
 
 async def test_a_store_manager_sees_only_their_store_in_the_fan_report(as_store_manager, fans):
