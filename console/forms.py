@@ -40,7 +40,7 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\..*"), "只能用英文字母、数字和 - _ ."),
     (re.compile(r"must not be 0"), "不能为 0"),
     (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),
-    (re.compile(r"is not after \S+"), "须晚于开始时间"),
+    (re.compile(r"is not after active_from"), "须晚于上架时间"),  # a gift's window (rewards/schemas.py)
     # contests (contests/schemas.py, ContestBook.problems, settlement)
     (re.compile(r"send an integer or a decimal string with up to 2 places.*"), "请填写金额，最多两位小数"),
     (re.compile(r"is before start_date"), "不能早于开始日期"),
