@@ -133,18 +133,23 @@ def validate_query(
 
 
 def _errors(exc: ApiError, labels: Mapping[str, str]) -> Errors:
-    errors: Errors = {}
-    for f in exc.fields:  # a field with two problems keeps both
-        message = f"{_label(f['field'], labels)}：{chinese(f['message'])}"
-        errors[f["field"]] = f"{errors[f['field']]}；{chinese(f['message'])}" if f["field"] in errors else message
-    return errors
+    """Each problem under the form field that holds it (an item of a list typed into one box under that box, so
+    the box is marked); a field with several problems keeps each once."""
+    said: dict[str, list[str]] = {}
+    for f in exc.fields:
+        problems = said.setdefault(_holder(f["field"], labels), [])
+        problem = chinese(f["message"])
+        if problem not in problems:
+            problems.append(problem)
+    return {field: f"{labels.get(field, field)}：{'；'.join(problems)}" for field, problems in said.items()}
 
 
-def _label(field: str, labels: Mapping[str, str]) -> str:
+def _holder(field: str, labels: Mapping[str, str]) -> str:
+    """The nearest labelled path: `reminder_hours.1` is the reminder box's, `teams.squads.2` a squad row's own."""
     parts = field.split(".")
     for end in range(len(parts), 0, -1):
         if (name := ".".join(parts[:end])) in labels:
-            return labels[name]
+            return name
     return field
 
 

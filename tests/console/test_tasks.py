@@ -149,7 +149,16 @@ async def test_a_form_with_several_wrong_fields_lists_them_all_in_chinese_and_sa
     ):
         assert message in page
     assert "请修改以下 7 处" in page
-    assert await Task.all().count() == 0 and await AuditEntry.filter(action__startswith="task.").count() == 0
+    assert await Task.all().count() == 0 and await AuditEntry.all().count() == 0
+
+
+async def test_a_wrong_reminder_hour_marks_the_reminder_box(as_operator):
+    answer = await post(as_operator, "/console/tasks/new", add_fans_form(reminder_hours="24, 两小时"))
+
+    page = await answer.text()
+    box = page.split('name="reminder_hours"')[0].rsplit("<label", 1)[1]
+    assert 'class="field invalid"' in box
+    assert "<em>提醒时间：请填写整数</em>" in page.split('name="reminder_hours"')[1]
 
 
 async def test_an_empty_form_names_the_missing_audience(as_operator):
