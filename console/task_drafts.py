@@ -12,7 +12,7 @@ from aiohttp import web
 from console.audience import audience_from, org_tree, out_of_scope
 from console.forms import validate, validate_checked
 from console.pages import forbidden, principal, record_change, render, requires, see_other, services
-from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, task_body
+from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, target_wording, task_body
 from console.tasks import TASK, card_preview, visible_task
 from kernel.api import Problems
 from org.service import UnknownCodes
@@ -35,7 +35,7 @@ async def new_task_form(request: web.Request) -> web.Response:
 @requires(Permission.TASKS)
 async def create_task(request: web.Request) -> web.Response:
     body = task_body(await request.post())
-    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request))
+    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request), target_wording(body))
     if data is None:
         return await _form(request, body, errors)
     task = await services(request).publishing.create_draft(data)
@@ -55,7 +55,7 @@ async def edit_task_form(request: web.Request) -> web.Response:
 async def edit_task(request: web.Request) -> web.Response:
     task = await _draft(request)
     body = task_body(await request.post())
-    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request))
+    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request), target_wording(body))
     if data is None:
         return await _form(request, body, errors, task=task)
     try:

@@ -107,6 +107,12 @@ async def test_a_form_with_several_wrong_fields_names_them_all_in_chinese_and_cr
     assert await Contest.all().count() == 0 and await AuditEntry.all().count() == 0
 
 
+async def test_a_fans_contests_target_that_is_no_number_is_not_asked_for_as_money(as_operator, two_branches):
+    page = await (await post_contest(as_operator, metric="fans", daily_team_target="很多")).text()
+
+    assert "战队每日目标：请填写数字，最多两位小数" in page and "金额" not in page
+
+
 async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
     squads = {
         "teams.kind": "squads",

@@ -152,6 +152,29 @@ async def test_a_form_with_several_wrong_fields_lists_them_all_in_chinese_and_sa
     assert await Task.all().count() == 0 and await AuditEntry.all().count() == 0
 
 
+@pytest.mark.parametrize(
+    ("kind", "asked"),
+    [
+        ({"kind": "add_fans"}, "每人目标：请填写整数：每人几位粉丝"),
+        ({"kind": "share_post"}, "每人目标：请填写整数：每人几次转发"),
+        ({"kind": "attend_training"}, "每人目标：请填写整数：每人几次培训"),
+        ({"kind": "sales_target", "metric.sales_target": "orders"}, "每人目标：请填写整数：每人几单"),
+        ({"kind": "sales_target", "metric.sales_target": "amount"}, "每人目标：请填写金额（元），最多两位小数"),
+    ],
+)
+async def test_a_target_that_is_no_number_is_asked_for_in_the_kinds_unit(as_operator, kind, asked):
+    answer = await post(as_operator, "/console/tasks/new", add_fans_form(target="三个", **kind))
+
+    assert answer.status == 422 and asked in await answer.text()
+
+
+async def test_the_target_says_what_it_counts_for_each_kind_training_included(as_operator):
+    page = await (await as_operator.get("/console/tasks/new")).text()
+
+    assert '<small data-kind="attend_training">培训任务：参加培训的次数（导购点「已参加」记 1 次）</small>' in page
+    assert '<small data-kind="share_post">转发任务：转发次数（导购点「已转发」）或链接访客数</small>' in page
+
+
 async def test_a_wrong_reminder_hour_marks_the_reminder_box(as_operator):
     answer = await post(as_operator, "/console/tasks/new", add_fans_form(reminder_hours="24, 两小时"))
 
