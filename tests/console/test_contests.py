@@ -2,6 +2,7 @@
 settled days and corrections, settling a day by hand, and the benchmark history."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -105,6 +106,18 @@ async def test_a_form_with_several_wrong_fields_names_them_all_in_chinese_and_cr
     assert "战队每日目标：不能为负数" in page
     assert "结束日期：不能早于开始日期" in page
     assert await Contest.all().count() == 0 and await AuditEntry.all().count() == 0
+
+
+async def test_a_contest_not_started_says_so_on_its_live_page_and_ranks_no_one(as_operator, two_branches):
+    created = await post_contest(as_operator)  # from tomorrow
+    page = await (await as_operator.get(created.headers["Location"])).text()
+    live_url = urlsplit(page.split('class="button primary" href="')[1].split('"')[0])
+
+    live = await (await as_operator.get(f"{live_url.path}?{live_url.query}")).text()
+
+    assert "未开始" in live and f"{TOMORROW.month}月{TOMORROW.day}日开始" in live
+    assert "上海分公司" in live and "杭州分公司" in live
+    assert "实时" not in live.split("</h1>")[0] and "名次" not in live
 
 
 async def test_a_fans_contests_target_that_is_no_number_is_not_asked_for_as_money(as_operator, two_branches):
