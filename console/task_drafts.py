@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.audience import audience_from, org_tree, out_of_scope
+from console.audience import audience_from, audience_in_words, org_tree, out_of_scope
 from console.forms import validate, validate_checked
 from console.pages import forbidden, principal, record_change, render, requires, see_other, services
 from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, target_wording, task_body
@@ -75,7 +75,15 @@ async def confirm_publish(request: web.Request) -> web.Response:
         reached = len(await audience_guides(services(request).org, task.audience))
     except UnknownCodes:
         reached = 0
-    return render(request, "tasks/confirm.html", task=task, action="publish", reached=reached, card=card_preview(task))
+    return render(
+        request,
+        "tasks/confirm.html",
+        task=task,
+        action="publish",
+        reached=reached,
+        card=card_preview(task),
+        audience=await audience_in_words(task.audience),
+    )
 
 
 @routes.post(TASK + "/publish")

@@ -344,6 +344,25 @@ async def test_publishing_asks_first_saying_how_many_guides_get_the_card(as_oper
     assert (await Task.get(id=draft.id)).status is TaskStatus.DRAFT
 
 
+async def test_the_publish_confirmation_names_the_audience_and_shows_the_material_to_share(as_operator, services):
+    draft = await services.publishing.create_draft(
+        task_in("share_post", audience={"stores": ["SH01"], "guides": ["lisi"]})
+    )
+
+    page = await (await as_operator.get(f"/console/tasks/{draft.id}/publish")).text()
+
+    assert "<dt>发给谁</dt>\n  <dd>门店：南京东路店；导购：李四</dd>" in page
+    assert "<dt>转发文案</dt><dd>新品上市，到店有礼</dd>" in page and ">https://shop.example.com/new</a>" in page
+
+
+async def test_a_draft_page_names_its_audience_to_whoever_may_publish_it(as_operator, services):
+    draft = await services.publishing.create_draft(task_in(audience={"stores": ["SH01", "SH02"]}))
+
+    page = await (await as_operator.get(f"/console/tasks/{draft.id}")).text()
+
+    assert "<dd>门店：南京东路店、徐家汇店</dd>" in page
+
+
 async def test_publishing_sends_the_card_and_is_audited(as_operator, services, fake_wecom):
     draft = await services.publishing.create_draft(task_in(audience={"stores": ["SH01"]}))
 
