@@ -61,7 +61,8 @@ def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute("POST", "/api/v1/benchmarks/select", select_benchmarks,
                  "Choose a day's benchmark guides (once per day and title): coins, badge, one announcement",
-                 tag="benchmarks", permission=Permission.CONTESTS, response=list[BenchmarkOut], query=SelectQuery,
+                 title="评选标杆导购", tag="benchmarks", permission=Permission.CONTESTS, response=list[BenchmarkOut],
+                 query=SelectQuery,
                  errors={409: "the day has not ended yet", 422: "the day is not in the years 2000 to 2099"}),
         ApiRoute("GET", "/api/v1/benchmarks", benchmark_history, "Benchmark guides by day, latest first (标杆专区)",
                  tag="benchmarks", permission=Permission.READ, scoped=True,  # the public 标杆专区 page shows it all

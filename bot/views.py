@@ -54,12 +54,12 @@ class DeadLetters:
             raise ApiError(409, "conflict", f"{self.what} {row_id} is not a dead letter (unknown, or replayed already)")
         return json_ok(ReplayOut(id=row_id, replayed=True), status=202)
 
-    def routes(self, listed: str, replayed: str) -> list[ApiRoute]:
+    def routes(self, listed: str, replayed: str, replayed_title: str) -> list[ApiRoute]:
         return [
             ApiRoute("GET", self.path, self.list, listed, tag="dead letters", permission=Permission.OPERATIONS,
                      response=list[DeadLetterOut]),
-            ApiRoute("POST", self.path + "/{row_id}/replay", self.replay, replayed, tag="dead letters",
-                     permission=Permission.OPERATIONS, response=ReplayOut, response_status=202,
+            ApiRoute("POST", self.path + "/{row_id}/replay", self.replay, replayed, title=replayed_title,
+                     tag="dead letters", permission=Permission.OPERATIONS, response=ReplayOut, response_status=202,
                      errors={409: "not a dead letter (any more)"}),
         ]  # fmt: skip
 
@@ -81,8 +81,10 @@ OUTBOX = DeadLetters(
 def api_routes() -> list[ApiRoute]:
     return [
         *INBOX.routes("Callbacks whose handling failed on every attempt",
-                      "Handle a dead callback again (effects are keyed, so nothing counts twice)"),
+                      "Handle a dead callback again (effects are keyed, so nothing counts twice)",
+                      "重放死信（企业微信回调）"),
         *EVENTS.routes("Domain events whose subscribers failed on every attempt",
-                       "Dispatch a dead event again (every subscriber's effect is keyed, so nothing happens twice)"),
-        *OUTBOX.routes("WeCom sends that failed for good", "Send a failed WeCom call again"),
+                       "Dispatch a dead event again (every subscriber's effect is keyed, so nothing happens twice)",
+                       "重放死信（内部事件）"),
+        *OUTBOX.routes("WeCom sends that failed for good", "Send a failed WeCom call again", "重放死信（企业微信发送）"),
     ]  # fmt: skip

@@ -10,10 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from org.models import Guide, Store, Team, TeamMember
+from org.models import Branch, Guide, Region, Store, Team, TeamMember
 from org.service import OrgService, UnknownCodes
 from staff.access import Principal
 from tasks.publishing import AUDIENCE_KEYS, audience_guides
+
+# Each part of an audience as a person reads it: (key, title, model, the field its codes name)
+NAMED_PARTS = (
+    ("regions", "大区", Region, "code"),
+    ("branches", "分公司", Branch, "code"),
+    ("stores", "门店", Store, "code"),
+    ("teams", "战队", Team, "code"),
+    ("guides", "导购", Guide, "userid"),
+)
 
 
 @dataclass
@@ -106,3 +115,17 @@ async def out_of_scope(org: OrgService, me: Principal, audience: Mapping) -> lis
     if outside := reached - in_scope:
         return [("audience", f"有 {len(outside)} 位导购不在你的管理范围内")]
     return []
+
+
+async def audience_in_words(audience: Mapping) -> list[tuple[str, list[str]]]:
+    """Whom a task goes to as the poster picked it: (全体导购, []) or each part with its units' names, so a draft
+    is checked by name before it is published; a code the org no longer has is shown as it is."""
+    if audience.get("all"):
+        return [("全体导购", [])]
+    parts = []
+    for key, title, model, code_field in NAMED_PARTS:
+        codes = list(audience.get(key, []))
+        if codes:
+            names = dict(await model.filter(**{f"{code_field}__in": codes}).values_list(code_field, "name"))
+            parts.append((title, [names.get(code, code) for code in codes]))
+    return parts

@@ -14,42 +14,49 @@ BAR_WIDTH = 420
 
 
 @dataclass(frozen=True)
-class NetBar:
-    """One line's net fans against its target, as lengths in the SVG's units."""
+class ShareBar:
+    """One line's 完成率 (new fans ÷ target, what the table's 完成率 column says) as lengths in the SVG's units."""
 
     y: int
     label: str
-    net: int
+    new: int
     target: int
-    net_width: float
-    target_width: float
+    share: float | None  # None: the line has no target, so no bar
+    share_width: float
+    full_width: float  # 100 %: the target
     lagging: bool
 
 
 @dataclass(frozen=True)
-class NetChart:
-    bars: list[NetBar]
+class ShareChart:
+    bars: list[ShareBar]
     height: int
     width: int
     left: int
     cut: int  # lines left out of the chart (the ones furthest ahead)
 
 
-def net_vs_target(lines: Sequence[FanReportLine]) -> NetChart:
-    """The lines furthest behind their target first: the chart is for finding who to chase."""
-    shown = sorted(lines, key=lambda line: (line.share if line.share is not None else float("inf"), line.code))
-    shown = shown[:CHART_ROWS]
-    scale = max([1, *(line.net for line in shown), *(line.target for line in shown)])
+def lowest_share_first(lines: Sequence[FanReportLine]) -> list[FanReportLine]:
+    """The report's order in the console (chart, table and lagging list alike): the furthest behind first, the
+    lines without a target last. The report is for finding who to chase."""
+    return sorted(lines, key=lambda line: (line.share if line.share is not None else float("inf"), line.code))
+
+
+def share_vs_target(lines: Sequence[FanReportLine]) -> ShareChart:
+    """The first `CHART_ROWS` lines, in the order given; a bar past 100 % shrinks the scale so that it fits."""
+    shown = list(lines[:CHART_ROWS])
+    scale = max([1.0, *(line.share for line in shown if line.share is not None)])
     bars = [
-        NetBar(
+        ShareBar(
             y=n * ROW_HEIGHT,
             label=line.name,
-            net=line.net,
+            new=line.new,
             target=line.target,
-            net_width=round(BAR_WIDTH * max(line.net, 0) / scale, 1),
-            target_width=round(BAR_WIDTH * line.target / scale, 1),
+            share=line.share,
+            share_width=round(BAR_WIDTH * (line.share or 0) / scale, 1),
+            full_width=round(BAR_WIDTH / scale, 1),
             lagging=line.lagging,
         )
         for n, line in enumerate(shown)
     ]
-    return NetChart(bars, len(bars) * ROW_HEIGHT, LABEL_WIDTH + BAR_WIDTH + 80, LABEL_WIDTH, len(lines) - len(shown))
+    return ShareChart(bars, len(bars) * ROW_HEIGHT, LABEL_WIDTH + BAR_WIDTH + 200, LABEL_WIDTH, len(lines) - len(shown))

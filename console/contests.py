@@ -177,6 +177,7 @@ async def _form_page(request: web.Request, form, errors: dict[str, str], status:
         metrics=contest_form.METRICS,
         rankings=contest_form.RANKINGS,
         squad_rows=range(contest_form.SQUAD_ROWS),
+        labels=contest_form.LABELS,  # a squad row's inputs are named to screen readers as its errors name them
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,9 +17,10 @@ from kernel.api import ApiError, Check, parse_body, parse_checked, validation_er
 
 Model = TypeVar("Model", bound=BaseModel)
 Errors = dict[str, str]
+Messages = Sequence[tuple[re.Pattern, str]]
 
 # pydantic's and our rules' English, as a person reads it in Chinese; the rest is shown as it is.
-MESSAGES: list[tuple[re.Pattern, str]] = [
+MESSAGES: Messages = [
     (re.compile(r"Field required"), "必填"),
     (re.compile(r"String should have at least 1 character"), "不能为空"),
     (re.compile(r"String should have at least (\d+) characters"), r"至少 \1 个字"),
@@ -40,9 +41,10 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"String should match pattern '\^\[A-Za-z0-9_\..*"), "只能用英文字母、数字和 - _ ."),
     (re.compile(r"must not be 0"), "不能为 0"),
     (re.compile(r"must be in the years (\d+) to (\d+)"), r"须在 \1 至 \2 年之间"),
-    (re.compile(r"is not after \S+"), "须晚于开始时间"),
+    (re.compile(r"is not after active_from"), "须晚于上架时间"),  # a gift's window (rewards/schemas.py)
+    # money or a count (a task's or a contest's target): a form whose field is one or the other says so itself
+    (re.compile(r"send an integer or a decimal string.*"), "请填写数字，最多两位小数"),
     # contests (contests/schemas.py, ContestBook.problems, settlement)
-    (re.compile(r"send an integer or a decimal string with up to 2 places.*"), "请填写金额，最多两位小数"),
     (re.compile(r"is before start_date"), "不能早于开始日期"),
     (re.compile(r"is more than (\d+) days after start_date"), r"距开始日期不能超过 \1 天"),
     (re.compile(r"must be after today \((\S+)\).*"), r"必须晚于今天（\1）：PK赛按整天计"),
@@ -80,7 +82,6 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
     (re.compile(r"unknown store '(.*)'"), r"没有门店 \1"),
     # tasks (TaskIn and the publisher's check)
     (re.compile(r"String should match pattern '\^https\?://.*"), "请填写 http:// 或 https:// 开头的网址"),
-    (re.compile(r"send an integer or a decimal string.*"), "请填写数字，最多两位小数"),
     (re.compile(r"Decimal input should have no more than.*"), "数字太大或小数位太多"),
     (re.compile(r"List should have at most (\d+) items?.*"), r"最多 \1 项"),
     (re.compile(r"is more than 366 days after start_date"), "不能晚于开始日期 366 天以上"),
@@ -98,8 +99,9 @@ MESSAGES: list[tuple[re.Pattern, str]] = [
 ]
 
 
-def chinese(message: str) -> str:
-    for pattern, text in MESSAGES:
+def chinese(message: str, own: Messages = ()) -> str:
+    """`own` is tried first: a form's wording for one field (a task's target in its metric's unit)."""
+    for pattern, text in [*own, *MESSAGES]:
         if pattern.fullmatch(message):
             return pattern.sub(text, message)
     return message
@@ -114,13 +116,20 @@ def validate(model: type[Model], data: Mapping[str, Any], labels: Mapping[str, s
 
 
 async def validate_checked(
-    model: type[Model], data: Mapping[str, Any], labels: Mapping[str, str], check: Check
+    model: type[Model],
+    data: Mapping[str, Any],
+    labels: Mapping[str, str],
+    check: Check,
+    wording: Mapping[str, Messages] | None = None,
 ) -> tuple[Model | None, Errors]:
-    """`validate` plus the problems only the services know (an unknown branch…), as the API's `read_body` adds them."""
+    """`validate` plus the problems only the services know (an unknown branch…), as the API's `read_body` adds them.
+
+    `wording` gives a field its own Chinese for some messages, tried before the common table.
+    """
     try:
         return await parse_checked(model, json.dumps(data), check), {}
     except ApiError as exc:
-        return None, _errors(exc, labels)
+        return None, _errors(exc, labels, wording)
 
 
 def validate_query(
@@ -133,19 +142,24 @@ def validate_query(
         return None, _errors(validation_error(exc), labels)
 
 
-def _errors(exc: ApiError, labels: Mapping[str, str]) -> Errors:
-    errors: Errors = {}
-    for f in exc.fields:  # a field with two problems keeps both
-        message = f"{_label(f['field'], labels)}：{chinese(f['message'])}"
-        errors[f["field"]] = f"{errors[f['field']]}；{chinese(f['message'])}" if f["field"] in errors else message
-    return errors
+def _errors(exc: ApiError, labels: Mapping[str, str], wording: Mapping[str, Messages] | None = None) -> Errors:
+    """Each problem under the form field that holds it (an item of a list typed into one box under that box, so
+    the box is marked); a field with several problems keeps each once."""
+    said: dict[str, list[str]] = {}
+    for f in exc.fields:
+        problems = said.setdefault(_holder(f["field"], labels), [])
+        problem = chinese(f["message"], (wording or {}).get(f["field"], ()))
+        if problem not in problems:
+            problems.append(problem)
+    return {field: f"{labels.get(field, field)}：{'；'.join(problems)}" for field, problems in said.items()}
 
 
-def _label(field: str, labels: Mapping[str, str]) -> str:
+def _holder(field: str, labels: Mapping[str, str]) -> str:
+    """The nearest labelled path: `reminder_hours.1` is the reminder box's, `teams.squads.2` a squad row's own."""
     parts = field.split(".")
     for end in range(len(parts), 0, -1):
         if (name := ".".join(parts[:end])) in labels:
-            return labels[name]
+            return name
     return field
 
 

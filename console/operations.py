@@ -15,19 +15,6 @@ routes = web.RouteTableDef()
 PAGE = "/console/reports/dead-letters"
 # The kinds of dead letter, as the page names them.
 KINDS = {"inbox": ("企业微信回调", INBOX), "events": ("内部事件", EVENTS), "outbox": ("企业微信发送", OUTBOX)}
-# The jobs (config/jobs.py) as operations staff call them; the API's English description stays beneath.
-JOB_TITLES = {
-    "recovery": "恢复中断的处理",
-    "expire-undeliverable": "过期无法发送的消息",
-    "release-pushes": "补发推迟的推送",
-    "morning-digest": "早报",
-    "task-reminders": "任务提醒",
-    "evening-results": "晚间PK战况",
-    "daily-settlement": "每日结算（PK赛与标杆）",
-    "fan-report-daily": "拉新日报",
-    "fan-report-weekly": "拉新周报",
-    "fan-report-monthly": "拉新月报",
-}
 RUN_STATUS = {
     "processing": ("运行中", "warn"),
     "pending": ("等待重试", "warn"),
@@ -49,7 +36,6 @@ async def dead_letters(request: web.Request) -> web.Response:
         letters=letters,
         jobs=await jobs_out(request.config_dict[SCHEDULER]),
         run_status=RUN_STATUS,
-        job_titles=JOB_TITLES,
         done=request.query.get("done", ""),
         local_time=local_time(request),
     )

@@ -89,9 +89,7 @@ async def apply_roster(request: web.Request) -> web.Response:
     before = await _roster_counts()
     report = await services(request).org.import_org(data)
     after = await _roster_counts()
-    await record_change(
-        request, "导入花名册 import roster", f"org:{name.decode()}", before, after | {"report": report.model_dump()}
-    )
+    await record_change(request, "导入花名册", f"org:{name.decode()}", before, after | {"report": report.model_dump()})
     await flash(
         request,
         f"花名册已应用：新增 {report.guides.created} 人，离职 {report.guides_left} 人，回归 {report.guides_rejoined} 人",

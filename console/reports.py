@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import TypeAdapter, ValidationError
 
-from console.charts import net_vs_target
+from console.charts import lowest_share_first, share_vs_target
 from console.display import local_time
 from console.forms import validate_query
 from console.pages import not_found, principal, render, requires, services
@@ -39,7 +39,7 @@ REASONS = {"urgent": "紧急，不受限额"} | {reason.value: label for reason,
 @routes.get("/reports")
 @requires(Permission.READ)
 async def fan_report(request: web.Request) -> web.Response:
-    """拉新报表：新增、重粉、删粉、净增对比目标，落后门店标红；可下载 CSV。"""
+    """拉新报表：新增、重粉、删粉、净增，完成率（新增÷目标）从低到高，落后门店标红；可下载 CSV。"""
     query, errors = validate_query(FanReportQuery, _asked(request.query), QUERY_LABELS)
     if query is None:
         return render(request, "reports/fans.html", status=422, errors=errors, report=None, asked=request.query,
@@ -50,15 +50,16 @@ async def fan_report(request: web.Request) -> web.Response:
     )
     if query.format == "csv":
         return report_download(report)
-    lagging = sorted((line for line in report.lines if line.lagging), key=lambda line: line.share or 0)
+    lines = lowest_share_first(report.lines)
     return render(
         request,
         "reports/fans.html",
         errors={},
         report=report,
         asked={"period": query.period, "scope": query.scope, "date": query.date.isoformat() if query.date else ""},
-        lagging=lagging,
-        chart=net_vs_target(report.lines),
+        lines=lines,
+        lagging=[line for line in lines if line.lagging],
+        chart=share_vs_target(lines),
         periods=PERIODS,
         scopes=SCOPES,
     )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.audience import audience_from, org_tree, out_of_scope
+from console.audience import audience_from, audience_in_words, org_tree, out_of_scope
 from console.forms import validate, validate_checked
 from console.pages import forbidden, principal, record_change, render, requires, see_other, services
-from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, task_body
+from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, target_wording, task_body
 from console.tasks import TASK, card_preview, visible_task
 from kernel.api import Problems
 from org.service import UnknownCodes
@@ -35,11 +35,11 @@ async def new_task_form(request: web.Request) -> web.Response:
 @requires(Permission.TASKS)
 async def create_task(request: web.Request) -> web.Response:
     body = task_body(await request.post())
-    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request))
+    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request), target_wording(body))
     if data is None:
         return await _form(request, body, errors)
     task = await services(request).publishing.create_draft(data)
-    await record_change(request, "task.create", f"task:{task.id}", None, _snapshot(task))
+    await record_change(request, "创建任务", f"task:{task.id}", None, _snapshot(task))
     raise see_other(f"/console/tasks/{task.id}?done=saved")
 
 
@@ -55,14 +55,14 @@ async def edit_task_form(request: web.Request) -> web.Response:
 async def edit_task(request: web.Request) -> web.Response:
     task = await _draft(request)
     body = task_body(await request.post())
-    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request))
+    data, errors = await validate_checked(TaskIn, body, LABELS, _checks(request), target_wording(body))
     if data is None:
         return await _form(request, body, errors, task=task)
     try:
         edited = await services(request).publishing.edit_draft(task.id, data)
     except TaskStateConflict:
         raise web.HTTPConflict(text="任务已发布或已取消，只有草稿可以修改") from None
-    await record_change(request, "task.edit", f"task:{task.id}", _snapshot(task), _snapshot(edited))
+    await record_change(request, "修改任务", f"task:{task.id}", _snapshot(task), _snapshot(edited))
     raise see_other(f"/console/tasks/{task.id}?done=saved")
 
 
@@ -75,7 +75,15 @@ async def confirm_publish(request: web.Request) -> web.Response:
         reached = len(await audience_guides(services(request).org, task.audience))
     except UnknownCodes:
         reached = 0
-    return render(request, "tasks/confirm.html", task=task, action="publish", reached=reached, card=card_preview(task))
+    return render(
+        request,
+        "tasks/confirm.html",
+        task=task,
+        action="publish",
+        reached=reached,
+        card=card_preview(task),
+        audience=await audience_in_words(task.audience),
+    )
 
 
 @routes.post(TASK + "/publish")
@@ -87,7 +95,7 @@ async def publish_task(request: web.Request) -> web.Response:
     except (TaskStateConflict, UnknownCodes):
         raise web.HTTPConflict(text="任务已取消，或发布对象中有已不存在的组织，未发布") from None
     after = _snapshot(published) | {"assigned": await TaskAssignment.filter(task_id=task.id).count()}
-    await record_change(request, "task.publish", f"task:{task.id}", _snapshot(task), after)
+    await record_change(request, "发布任务", f"task:{task.id}", _snapshot(task), after)
     raise see_other(f"/console/tasks/{task.id}?done=published")
 
 
@@ -107,7 +115,7 @@ async def cancel_task(request: web.Request) -> web.Response:
     task = await _changeable(request)
     if task.status is not TaskStatus.CANCELLED:
         cancelled = await services(request).publishing.cancel(task.id)
-        await record_change(request, "task.cancel", f"task:{task.id}", _snapshot(task), _snapshot(cancelled))
+        await record_change(request, "取消任务", f"task:{task.id}", _snapshot(task), _snapshot(cancelled))
     raise see_other(f"/console/tasks/{task.id}?done=cancelled")
 
 

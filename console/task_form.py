@@ -8,13 +8,14 @@ own values are the ones sent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from console.audience import audience_from
-from console.forms import as_numbers
+from console.forms import Messages, as_numbers
 from tasks.kinds import KINDS, Counted, TaskKindSpec
 from tasks.models import Task
 from tasks.rules import DEFAULT_REMINDER_HOURS, display_units
@@ -45,6 +46,8 @@ LABELS = {
     "reminder_hours": "提醒时间",
 }
 NUMBERS = ("target", "reward_coins", "bonus_per_unit", "bonus_cap")
+# TaskIn's problem with a target that is no number at all (tasks/schemas.py MoneyIn), which speaks of money
+NOT_A_NUMBER = re.compile(r"send an integer or a decimal string.*")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,11 @@ class KindChoice:
     @property
     def shares_material(self) -> bool:
         return self.spec.shares_material
+
+    @property
+    def target_hint(self) -> str:
+        """What 每人目标 counts for this kind: 转发次数（导购点「已转发」）或链接访客数."""
+        return "或".join(m.label for m in self.spec.metrics)
 
     @property
     def has_own_fields(self) -> bool:
@@ -108,6 +116,16 @@ def task_body(form: Mapping) -> dict[str, Any]:
             "image": image or None,
         }
     return body
+
+
+def target_wording(body: Mapping[str, Any]) -> dict[str, Messages]:
+    """A target that is no number, asked for in the chosen metric's unit: money only for a sales amount."""
+    spec = KINDS.get(str(body.get("kind", "")))
+    metric = spec and (spec.metric(str(body.get("metric") or "")) or spec.default_metric)
+    if not metric:
+        return {}
+    asked = "请填写金额（元），最多两位小数" if metric.money else f"请填写整数：每人几{metric.bonus_unit}"
+    return {"target": [(NOT_A_NUMBER, asked)]}
 
 
 def _hours(text: str) -> list[int | str]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from aiohttp import web
 
 from bot.cards import task_card
-from console.audience import out_of_scope
+from console.audience import audience_in_words, out_of_scope
 from console.pages import not_found, principal, render, services
 from staff.access import Permission
 from tasks.kinds import KINDS, METRICS
@@ -38,13 +38,16 @@ async def task_page(request: web.Request) -> web.Response:
     task = await visible_task(request)
     me, reports = principal(request), services(request).reports
     scope = me.store_codes
+    may_change = me.can(Permission.TASKS) and not await out_of_scope(services(request).org, me, task.audience)
     context = {
         "task": task,
-        "may_change": me.can(Permission.TASKS) and not await out_of_scope(services(request).org, me, task.audience),
+        "may_change": may_change,
         "summary": await reports.summary(task, scope),
         "card": card_preview(task),
         "units": functools.partial(_units, task.metric),
     }
+    if may_change:  # the audience names stores and guides beyond a store manager's own
+        context["audience"] = await audience_in_words(task.audience)
     if task.status is not TaskStatus.DRAFT:
         rows = await reports.guide_progress(task.id, scope)
         by_store, by_branch = (

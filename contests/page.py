@@ -1,4 +1,8 @@
-"""What a contest's page shows: the standings so far and today, and the latest cheers (escaped by the template)."""
+"""What a contest's page shows: the standings so far and today, and the latest cheers (escaped by the template).
+
+Before its first day a contest has no standing: every team would tie at nought, all ranked 1,
+under a 实时 badge. Its page says when it starts and lists the teams, unranked.
+"""
 
 from __future__ import annotations
 
@@ -33,18 +37,21 @@ class ContestPage:
     title: str
     span: str
     ranking: str
+    starts: str  # the first day (6月1日) while the contest has not begun, else ""
+    teams: list[str]  # the teams' names, shown unranked while it has not begun
     so_far: list[TeamRow]
     today: list[TeamRow]
     cheers: list[CheerRow]
 
 
 async def contest_page(running: Running, standings: ContestStandings) -> ContestPage:
-    """The page's content; a day outside the contest shows its standings so far only."""
+    """The page's content; a day after the contest shows its standings so far only, a day before it none."""
     contest, ranking = running.contest, running_ranking(running)
     today = standings.today()
-    so_far = await standings.of_contest(running)
+    begun = contest.start_date <= today
+    so_far_rows = _rows(running, (await standings.of_contest(running)).teams) if begun else []
     today_rows: list[TeamRow] = []
-    if contest.start_date <= today <= contest.end_date:
+    if begun and today <= contest.end_date:
         today_rows = _rows(running, (await standings.of_day(running, today)).teams)
     cheers = await Cheer.filter(contest_id=running.id).order_by("-created_at").limit(CHEERS_SHOWN)
     timezone = standings.timezone
@@ -52,7 +59,9 @@ async def contest_page(running: Running, standings: ContestStandings) -> Contest
         title=f"{contest.name} · {running.metric.label}PK",
         span=f"{day_label(contest.start_date)}—{day_label(contest.end_date)}",
         ranking=ranking.label,
-        so_far=_rows(running, so_far.teams),
+        starts="" if begun else day_label(contest.start_date),
+        teams=[team.name for team in running.lineup.teams.values()],
+        so_far=so_far_rows,
         today=today_rows,
         cheers=[
             CheerRow(

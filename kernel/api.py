@@ -322,7 +322,9 @@ class ApiRoute:
 
     A change (any method but GET) that succeeds is audited: `before` loads the resource's
     state before the handler runs (None where there is none yet); `secret_fields` are
-    response fields the audit trail must never keep.
+    response fields the audit trail must never keep. The trail records the English
+    `summary` (what API readers filter on); a change also names itself in Chinese in
+    `title`, which the HQ console shows instead, since its readers are HQ staff.
     """
 
     method: str
@@ -342,10 +344,13 @@ class ApiRoute:
     errors: dict[int, str] = field(default_factory=dict)
     before: Callable[[web.Request], Awaitable[Any]] | None = None
     secret_fields: tuple[str, ...] = ()
+    title: str = ""
 
     def __post_init__(self) -> None:
         if not self.permission:
             raise TypeError(f"{self.method} {self.path}: name the permission the route needs")
+        if self.is_change and not self.title:
+            raise TypeError(f"{self.method} {self.path}: name the change in Chinese (title) for the audit trail")
         object.__setattr__(self, "permission", str(self.permission))  # an enum member reads as its value
 
     @property
@@ -467,6 +472,11 @@ def setup_api(
         return web.Response(text=text, content_type="application/json")
 
     app.router.add_get("/api/openapi.json", openapi)
+
+
+def audited_titles(routes: Iterable[ApiRoute]) -> dict[str, str]:
+    """Each change route's recorded action (its summary) → its Chinese title: the console's names for API changes."""
+    return {route.summary: route.title for route in routes if route.is_change}
 
 
 DESCRIPTION = """\

@@ -100,13 +100,13 @@ def api_routes() -> list[ApiRoute]:
     return [
         ApiRoute(
             "POST", "/api/v1/org/import", import_org, "Import (upsert) regions, branches, stores, guides and teams",
-            tag="org", permission=Permission.PEOPLE, body=OrgImport, body_content_types=("application/json", "text/csv"),
-            response=ImportReport,
+            title="导入组织架构", tag="org", permission=Permission.PEOPLE, body=OrgImport,
+            body_content_types=("application/json", "text/csv"), response=ImportReport,
         ),
         ApiRoute(
             "POST", "/api/v1/org/import/preview", preview_import,
             "What the same import would change (new, moved, left and rejoined guides; new or renamed stores), "
-            "changing nothing", tag="org", permission=Permission.PEOPLE, body=OrgImport,
+            "changing nothing", title="预览组织架构导入", tag="org", permission=Permission.PEOPLE, body=OrgImport,
             body_content_types=("application/json", "text/csv"), response=RosterChanges,
         ),
         ApiRoute("GET", "/api/v1/guides", list_guides, "List guides", tag="org", permission=Permission.READ,

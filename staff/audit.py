@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.expressions import Q
+
 from kernel.clock import Clock, SystemClock
 from staff.models import AuditEntry
 
@@ -17,6 +19,8 @@ class AuditFilter:
     action: str = ""
     target: str = ""
     before_id: int | None = None  # the page after this entry (newest first)
+    # also these actions, whole: the console finds the API's changes by their Chinese titles, not their summaries
+    or_actions: tuple[str, ...] = ()
 
 
 class AuditTrail:
@@ -39,7 +43,7 @@ class AuditTrail:
         if where.actor:
             query = query.filter(actor__icontains=where.actor)
         if where.action:
-            query = query.filter(action__icontains=where.action)
+            query = query.filter(Q(action__icontains=where.action) | Q(action__in=where.or_actions))
         if where.target:
             query = query.filter(target__icontains=where.target)
         if where.before_id is not None:

@@ -39,7 +39,7 @@ class MetricSpec:
     money: bool = False  # units are fen, shown and rewarded per whole yuan
     chat_label: str = ""  # replaces the kind's label in the chat line (访客 for visitors)
     shows_visitors: bool = False  # the chat line adds the tracked link's visitors
-    label: str = ""  # what HQ picks in the console's task form: 销售额（元）
+    label: str = ""  # the console's task form: the metric HQ picks (销售额（元）) and what 每人目标 counts
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,11 @@ KINDS: dict[str, TaskKindSpec] = {
             name="attend_training",
             card_label="培训任务",
             chat_label="培训",
-            metrics=(MetricSpec("attendance", "次培训", Counted.DONE_BUTTON, label="参加次数"),),
+            metrics=(
+                MetricSpec(
+                    "attendance", "次培训", Counted.DONE_BUTTON, label="参加培训的次数（导购点「已参加」记 1 次）"
+                ),
+            ),
             how_to=lambda task, link: (
                 "参加完培训点「已参加」，记一次进度。" + (f"\n{task.description}" if task.description else "")
             ),

@@ -40,4 +40,7 @@ class Job:
     schedule: Schedule
     grace: timedelta
     run: Callable[[Slot], Awaitable[str]]
-    description: str = ""
+    description: str = ""  # what it does, for the HQ API
+    # for HQ staff, who read the jobs in the console in Chinese: its name (早报) and what it does
+    title: str = ""
+    purpose: str = ""

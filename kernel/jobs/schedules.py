@@ -10,6 +10,9 @@ The settings spell schedules the way people say them:
     09:30                                    daily
     mon 09:30                                every Monday (mon tue wed thu fri sat sun)
     1st 08:00                                every month on that day (1st … 28th, so every month has it)
+
+Each schedule also says itself in Chinese (`label`: 每 5 分钟, 每天 09:30, 每周一 09:30,
+每月 1 日 08:00) for HQ staff, who read the jobs in the console.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 UNITS = {"s": 1, "min": 60, "h": 3600}
+UNIT_LABELS = {"s": "秒", "min": "分钟", "h": "小时"}
+WEEKDAY_LABELS = ("一", "二", "三", "四", "五", "六", "日")
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # whole intervals count from here (a Monday midnight)
 DAYS_SEARCHED = 62  # a day of the month recurs within two months
 
@@ -34,6 +39,10 @@ _MONTHLY = re.compile(rf"([1-9]|1[0-9]|2[0-8])(?:st|nd|rd|th)\s+{_TIME}")
 
 
 class Schedule(Protocol):
+    @property
+    def label(self) -> str:
+        """The schedule in Chinese, as HQ staff read it."""
+
     def latest(self, at: datetime) -> datetime:
         """The last slot at or before `at`."""
 
@@ -51,6 +60,7 @@ class Every:
 
     interval: timedelta
     text: str
+    label: str  # in Chinese: 每 5 分钟
 
     def latest(self, at: datetime) -> datetime:
         return EPOCH + (at - EPOCH) // self.interval * self.interval
@@ -70,6 +80,7 @@ class AtTime:
     on: Callable[[date], bool]
     timezone: ZoneInfo
     text: str
+    label: str  # in Chinese: 每天 09:30, 每周一 09:30, 每月 1 日 09:30
 
     def latest(self, at: datetime) -> datetime:
         day = at.astimezone(self.timezone).date()
@@ -98,15 +109,19 @@ def parse_schedule(text: str, timezone: ZoneInfo) -> Schedule:
     """A schedule from its setting, e.g. `09:30`, `mon 09:30`, `1st 08:00`, `every 5 min` (see the module docstring)."""
     spelled = " ".join(text.strip().lower().split())
     if match := _EVERY.fullmatch(spelled):
-        return Every(timedelta(seconds=int(match[1]) * UNITS[match[2]]), spelled)
+        count, unit = int(match[1]), match[2]
+        return Every(timedelta(seconds=count * UNITS[unit]), spelled, f"每 {count} {UNIT_LABELS[unit]}")
     if match := _DAILY.fullmatch(spelled):
-        return AtTime(_time(match[1], match[2]), lambda day: True, timezone, spelled)
+        at = _time(match[1], match[2])
+        return AtTime(at, lambda day: True, timezone, spelled, f"每天 {at:%H:%M}")
     if match := _WEEKLY.fullmatch(spelled):
-        weekday = WEEKDAYS.index(match[1])
-        return AtTime(_time(match[2], match[3]), lambda day: day.weekday() == weekday, timezone, spelled)
+        weekday, at = WEEKDAYS.index(match[1]), _time(match[2], match[3])
+        label = f"每周{WEEKDAY_LABELS[weekday]} {at:%H:%M}"
+        return AtTime(at, lambda day: day.weekday() == weekday, timezone, spelled, label)
     if match := _MONTHLY.fullmatch(spelled):
-        day_of_month = int(match[1])
-        return AtTime(_time(match[2], match[3]), lambda day: day.day == day_of_month, timezone, spelled)
+        day_of_month, at = int(match[1]), _time(match[2], match[3])
+        label = f"每月 {day_of_month} 日 {at:%H:%M}"
+        return AtTime(at, lambda day: day.day == day_of_month, timezone, spelled, label)
     raise ScheduleError(
         f"{text!r} is no schedule: say `09:30` (daily), `mon 09:30`, `1st 09:30` (days 1st-28th) or `every 5 min`"
     )

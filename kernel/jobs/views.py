@@ -49,7 +49,12 @@ class RunOut(BaseModel):
 class JobOut(BaseModel):
     name: str
     description: str
+    title: str = Field(description="the job's name in Chinese, as HQ's console shows it")
+    purpose: str = Field(description="what the job does, in Chinese")
     schedule: str
+    schedule_label: str = Field(
+        description="the schedule in Chinese: 每 5 分钟, 每天 09:30, 每周一 09:30, 每月 1 日 09:30"
+    )
     timezone: str
     grace_seconds: int
     next_run: datetime
@@ -99,7 +104,10 @@ async def jobs_out(scheduler: Scheduler) -> list[JobOut]:
             JobOut(
                 name=job.name,
                 description=job.description,
+                title=job.title,
+                purpose=job.purpose,
                 schedule=str(job.schedule),
+                schedule_label=job.schedule.label,
                 timezone=str(scheduler.clock.timezone),
                 grace_seconds=int(job.grace.total_seconds()),
                 next_run=scheduler.next_run(job),
@@ -147,5 +155,6 @@ def api_routes(job_names: Sequence[str], permission: str) -> list[ApiRoute]:
                  tag="jobs", permission=permission, response=list[RunOut], params=name, query=RunsQuery),
         ApiRoute("POST", "/api/v1/jobs/{name}/run", run_now,
                  "Run a job now for a slot, once however often asked: a slot that ran or runs answers its run",
-                 tag="jobs", permission=permission, response=TriggerOut, params=name, query=TriggerQuery),
+                 title="立即运行定时任务", tag="jobs", permission=permission, response=TriggerOut, params=name,
+                 query=TriggerQuery),
     ]  # fmt: skip

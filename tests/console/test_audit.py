@@ -1,4 +1,5 @@
-"""The audit trail in the console: who, when (Beijing time), what, before → after with the changed keys marked."""
+"""The audit trail in the console: who, when (Beijing time), what, before → after with the changed keys marked,
+all named in Chinese: the API's changes by their Chinese titles, the common keys by their Chinese names."""
 
 from datetime import UTC, datetime
 
@@ -7,20 +8,49 @@ from staff.models import AuditEntry
 
 
 async def an_edit(services, actor="wecom:yunying", action="修改任务", target="/console/tasks/7", **changes):
-    before = {"title": "拉新冲刺", "reward": {"coins": 10}, "stores": ["SH01"]}
+    before = {"title": "拉新冲刺", "reward_coins": 10, "audience": {"stores": ["SH01"]}}
     return await services.audit.record(actor, action, target, before, {**before, **changes})
 
 
 async def test_an_entry_shows_who_when_what_and_the_changed_keys(as_operator, services):
-    entry = await an_edit(services, reward={"coins": 20})
+    entry = await an_edit(services, reward_coins=20)
     await AuditEntry.filter(id=entry.id).update(at=datetime(2026, 5, 1, 1, 30, tzinfo=UTC))
 
     page = await (await as_operator.get("/console/audit")).text()
 
     assert "修改任务" in page and "yunying" in page and "/console/tasks/7" in page
     assert "2026-05-01 09:30" in page  # 01:30 UTC is 09:30 in Shanghai
-    assert '<tr class="changed"><td>reward.coins</td><td>10</td><td>20</td></tr>' in page
-    assert "<tr><td>title</td><td>拉新冲刺</td><td>拉新冲刺</td></tr>" in page
+    assert '<tr class="changed"><td title="reward_coins">完成奖励（金币）</td><td>10</td><td>20</td></tr>' in page
+    assert '<tr><td title="title">标题</td><td>拉新冲刺</td><td>拉新冲刺</td></tr>' in page
+
+
+async def test_a_nested_key_is_named_part_by_part_and_an_unknown_one_as_it_is(as_operator, services):
+    await an_edit(services, audience={"stores": ["SH01", "SH02"]}, sku_code="X1")
+
+    page = await (await as_operator.get("/console/audit")).text()
+
+    assert '<td title="audience.stores">发给谁.门店</td>' in page
+    assert '<td title="sku_code">sku_code</td>' in page
+
+
+async def test_a_change_through_the_api_is_named_in_chinese(as_operator, client, hq_headers):
+    sale = {"order_id": "POS-1", "guide": "zhangsan", "amount": "88.00", "sold_at": "2026-05-01T14:30:00+08:00"}
+    assert (await client.post("/api/v1/sales", json=sale, headers=hq_headers)).status == 200
+
+    page = await (await as_operator.get("/console/audit")).text()
+
+    assert "<strong>记录销售</strong>" in page and "Record a sales line" not in page
+    assert '<td title="order_id">订单号</td>' in page
+
+
+async def test_a_change_through_the_api_is_found_by_its_chinese_name(as_operator, client, hq_headers, services):
+    sale = {"order_id": "POS-1", "guide": "zhangsan", "amount": "88.00", "sold_at": "2026-05-01T14:30:00+08:00"}
+    await client.post("/api/v1/sales", json=sale, headers=hq_headers)
+    await an_edit(services)
+
+    page = await (await as_operator.get("/console/audit", params={"action": "销售"})).text()
+
+    assert "<strong>记录销售</strong>" in page and "修改任务" not in page
 
 
 async def test_a_new_thing_shows_every_key_as_changed(as_operator, services):
@@ -28,7 +58,7 @@ async def test_a_new_thing_shows_every_key_as_changed(as_operator, services):
 
     page = await (await as_operator.get("/console/audit")).text()
 
-    assert '<tr class="changed"><td>name</td><td></td><td>pos-sync</td></tr>' in page
+    assert '<tr class="changed"><td title="name">名称</td><td></td><td>pos-sync</td></tr>' in page
 
 
 async def test_the_trail_filters_by_actor_action_and_target(as_operator, services):

@@ -2,6 +2,7 @@
 settled days and corrections, settling a day by hand, and the benchmark history."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -107,6 +108,24 @@ async def test_a_form_with_several_wrong_fields_names_them_all_in_chinese_and_cr
     assert await Contest.all().count() == 0 and await AuditEntry.all().count() == 0
 
 
+async def test_a_contest_not_started_says_so_on_its_live_page_and_ranks_no_one(as_operator, two_branches):
+    created = await post_contest(as_operator)  # from tomorrow
+    page = await (await as_operator.get(created.headers["Location"])).text()
+    live_url = urlsplit(page.split('class="button primary" href="')[1].split('"')[0])
+
+    live = await (await as_operator.get(f"{live_url.path}?{live_url.query}")).text()
+
+    assert "未开始" in live and f"{TOMORROW.month}月{TOMORROW.day}日开始" in live
+    assert "上海分公司" in live and "杭州分公司" in live
+    assert "实时" not in live.split("</h1>")[0] and "名次" not in live
+
+
+async def test_a_fans_contests_target_that_is_no_number_is_not_asked_for_as_money(as_operator, two_branches):
+    page = await (await post_contest(as_operator, metric="fans", daily_team_target="很多")).text()
+
+    assert "战队每日目标：请填写数字，最多两位小数" in page and "金额" not in page
+
+
 async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
     squads = {
         "teams.kind": "squads",
@@ -118,6 +137,13 @@ async def test_a_squad_row_error_names_its_row(as_operator, two_branches):
 
     assert "第 2 支战队的门店：不存在：NOPE" in page
     assert 'name="teams.squads.1.code" value="B"' in page  # the rows moved up, as numbered
+
+
+async def test_a_squad_rows_inputs_are_named_in_chinese_to_screen_readers(as_operator, two_branches):
+    page = await (await as_operator.get("/console/contests/new")).text()
+
+    assert 'name="teams.squads.0.code" value="" aria-label="第 1 支战队的代码"' in page
+    assert 'name="teams.squads.5.guides" value="" aria-label="第 6 支战队的导购"' in page
 
 
 @pytest.fixture

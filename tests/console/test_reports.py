@@ -36,12 +36,22 @@ async def test_the_fan_report_shows_each_stores_figures_and_lists_the_lagging_on
     assert "2026-11-25" in page
 
 
-async def test_the_fan_report_draws_net_against_target_as_inline_svg(as_operator, fans):
+async def test_the_fan_report_charts_what_its_completion_rate_measures_as_inline_svg(as_operator, fans):
     page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
 
     chart = page.split("<svg")[1].split("</svg>")[0]
-    assert "南京东路店：净增 3，目标 3" in chart and "徐家汇店：净增 0，目标 3" in chart
+    assert "完成率（新增 ÷ 目标）" in page
+    assert "徐家汇店：完成率 33%（新增 1 / 目标 3）" in chart  # one new fan, lost again: net 0, yet 33 % done
+    assert "南京东路店：完成率 100%（新增 3 / 目标 3）" in chart
     assert 'class="lag"' in chart and "<script" not in page.split("</head>")[1]
+
+
+async def test_the_chart_and_the_table_list_the_stores_in_one_order_furthest_behind_first(as_operator, fans):
+    page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
+
+    chart, table = page.split("<svg")[1].split("</svg>")[0], page.split('<table class="list">')[1]
+    assert chart.index(">徐家汇店</text>") < chart.index(">南京东路店</text>")  # 33 %, then 100 %
+    assert table.index("<td>徐家汇店 ") < table.index("<td>南京东路店 ")  # not SH01 before SH02
 
 
 async def test_a_store_manager_sees_only_their_store_in_the_fan_report(as_store_manager, fans):
@@ -132,12 +142,35 @@ async def test_the_scheduled_jobs_show_their_next_run_and_run_now_is_audited(as_
         page="/console/reports/dead-letters",
     )  # fmt: skip
 
-    assert "daily-settlement" in page and "下次运行" in page
+    assert "每日结算（PK赛与标杆）" in page and "下次运行" in page
     assert response.status == 303
     after = await as_operator.get(response.headers["Location"])
     assert "已开始运行" in await after.text()
     entry = await AuditEntry.get(action="立即运行定时任务")
     assert entry.target.endswith("/jobs/expire-undeliverable") and entry.after["run"]["trigger"] == "hq"
+
+
+async def test_each_job_is_named_explained_and_scheduled_in_chinese(as_operator):
+    page = await (await as_operator.get("/console/reports/dead-letters")).text()
+
+    jobs = page.split('id="jobs"')[1]
+    assert "<strong>拉新周报</strong>" in jobs and "把上周（周一至周日）的拉新数据发给各店长和分公司负责人" in jobs
+    assert '<td title="every 1 min">每 1 分钟</td>' in jobs  # the recovery job, as its setting spells it beneath
+    assert "Send last week" not in jobs  # the API's English description stays in the API
+
+
+async def test_a_jobs_last_run_shows_its_state_in_chinese_and_its_log_line_as_written(as_operator):
+    await post_form(
+        as_operator, "/console/reports/dead-letters/jobs/expire-undeliverable/run", {},
+        page="/console/reports/dead-letters",
+    )  # fmt: skip
+
+    page = await (await as_operator.get("/console/reports/dead-letters")).text()
+
+    jobs = page.split('id="jobs"')[1]
+    assert "<th>状态</th><th>运行记录（原文）</th>" in jobs
+    row = jobs.split("<strong>过期无法发送的消息</strong>")[1].split("</tr>")[0]
+    assert "手动" in row and "expired 0 outbox rows" in row
 
 
 async def test_a_store_manager_may_not_open_the_dead_letters_or_replay_one(as_store_manager):

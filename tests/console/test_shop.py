@@ -66,6 +66,14 @@ async def test_a_gift_with_several_wrong_fields_lists_them_all_in_chinese_and_ad
     assert await AuditEntry.all().count() == 0
 
 
+async def test_a_window_that_ends_before_it_opens_names_the_forms_own_fields(as_operator):
+    window = GIFT | {"active_from": "2026-06-02T10:00", "active_until": "2026-06-01T10:00"}
+
+    response = await post_form(as_operator, "/console/shop/items", window, page="/console/shop/items/new")
+
+    assert "下架时间：须晚于上架时间" in await response.text()
+
+
 async def test_editing_a_gift_changes_it_and_audits_before_and_after(as_operator):
     item = await RewardItem.create(name="保温杯", price=300, stock=20)
 

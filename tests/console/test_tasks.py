@@ -149,7 +149,39 @@ async def test_a_form_with_several_wrong_fields_lists_them_all_in_chinese_and_sa
     ):
         assert message in page
     assert "请修改以下 7 处" in page
-    assert await Task.all().count() == 0 and await AuditEntry.filter(action__startswith="task.").count() == 0
+    assert await Task.all().count() == 0 and await AuditEntry.all().count() == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "asked"),
+    [
+        ({"kind": "add_fans"}, "每人目标：请填写整数：每人几位粉丝"),
+        ({"kind": "share_post"}, "每人目标：请填写整数：每人几次转发"),
+        ({"kind": "attend_training"}, "每人目标：请填写整数：每人几次培训"),
+        ({"kind": "sales_target", "metric.sales_target": "orders"}, "每人目标：请填写整数：每人几单"),
+        ({"kind": "sales_target", "metric.sales_target": "amount"}, "每人目标：请填写金额（元），最多两位小数"),
+    ],
+)
+async def test_a_target_that_is_no_number_is_asked_for_in_the_kinds_unit(as_operator, kind, asked):
+    answer = await post(as_operator, "/console/tasks/new", add_fans_form(target="三个", **kind))
+
+    assert answer.status == 422 and asked in await answer.text()
+
+
+async def test_the_target_says_what_it_counts_for_each_kind_training_included(as_operator):
+    page = await (await as_operator.get("/console/tasks/new")).text()
+
+    assert '<small data-kind="attend_training">培训任务：参加培训的次数（导购点「已参加」记 1 次）</small>' in page
+    assert '<small data-kind="share_post">转发任务：转发次数（导购点「已转发」）或链接访客数</small>' in page
+
+
+async def test_a_wrong_reminder_hour_marks_the_reminder_box(as_operator):
+    answer = await post(as_operator, "/console/tasks/new", add_fans_form(reminder_hours="24, 两小时"))
+
+    page = await answer.text()
+    box = page.split('name="reminder_hours"')[0].rsplit("<label", 1)[1]
+    assert 'class="field invalid"' in box
+    assert "<em>提醒时间：请填写整数</em>" in page.split('name="reminder_hours"')[1]
 
 
 async def test_an_empty_form_names_the_missing_audience(as_operator):
@@ -168,7 +200,7 @@ async def test_editing_a_draft_changes_it_and_records_before_and_after(as_operat
 
     [task] = await Task.all()
     assert answer.status == 303 and (task.title, task.target) == ("周末吸粉加码", 5)
-    [entry] = await audit("task.edit")
+    [entry] = await audit("修改任务")
     assert entry.actor == "wecom:yunying" and entry.target == f"task:{task.id}"
     assert (entry.before["title"], entry.after["title"]) == ("周末吸粉", "周末吸粉加码")
     assert (entry.before["target"], entry.after["target"]) == ("3", "5")
@@ -177,7 +209,7 @@ async def test_editing_a_draft_changes_it_and_records_before_and_after(as_operat
 async def test_creating_a_draft_is_audited(as_operator):
     await post(as_operator, "/console/tasks/new", add_fans_form())
 
-    [entry] = await audit("task.create")
+    [entry] = await audit("创建任务")
     assert entry.before is None and entry.after["status"] == "draft" and entry.after["audience"]["stores"] == ["SH01"]
 
 
@@ -312,6 +344,25 @@ async def test_publishing_asks_first_saying_how_many_guides_get_the_card(as_oper
     assert (await Task.get(id=draft.id)).status is TaskStatus.DRAFT
 
 
+async def test_the_publish_confirmation_names_the_audience_and_shows_the_material_to_share(as_operator, services):
+    draft = await services.publishing.create_draft(
+        task_in("share_post", audience={"stores": ["SH01"], "guides": ["lisi"]})
+    )
+
+    page = await (await as_operator.get(f"/console/tasks/{draft.id}/publish")).text()
+
+    assert "<dt>发给谁</dt>\n  <dd>门店：南京东路店；导购：李四</dd>" in page
+    assert "<dt>转发文案</dt><dd>新品上市，到店有礼</dd>" in page and ">https://shop.example.com/new</a>" in page
+
+
+async def test_a_draft_page_names_its_audience_to_whoever_may_publish_it(as_operator, services):
+    draft = await services.publishing.create_draft(task_in(audience={"stores": ["SH01", "SH02"]}))
+
+    page = await (await as_operator.get(f"/console/tasks/{draft.id}")).text()
+
+    assert "<dd>门店：南京东路店、徐家汇店</dd>" in page
+
+
 async def test_publishing_sends_the_card_and_is_audited(as_operator, services, fake_wecom):
     draft = await services.publishing.create_draft(task_in(audience={"stores": ["SH01"]}))
 
@@ -324,7 +375,7 @@ async def test_publishing_sends_the_card_and_is_audited(as_operator, services, f
     [card] = fake_wecom.messages_to("zhangsan")
     assert card["template_card"]["main_title"]["title"] == draft.title
     assert fake_wecom.messages_to("lisi") == []
-    [entry] = await audit("task.publish")
+    [entry] = await audit("发布任务")
     assert (entry.before["status"], entry.after["status"], entry.after["assigned"]) == ("draft", "published", 1)
 
 
@@ -338,7 +389,7 @@ async def test_cancelling_asks_first_then_tells_the_guides_and_is_audited(as_ope
     assert "<strong>2</strong> 位导购会收到一条取消通知" in confirm
     assert answer.status == 303 and (await Task.get(id=task.id)).status is TaskStatus.CANCELLED
     assert any(m["msgtype"] == "text" for m in fake_wecom.messages_to("lisi"))
-    [entry] = await audit("task.cancel")
+    [entry] = await audit("取消任务")
     assert (entry.before["status"], entry.after["status"]) == ("published", "cancelled")
 
 

@@ -1,13 +1,16 @@
 """A contest's live page: the teams' standings and the cheer wall, escaped; a private contest opens only with a link."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
+from contests.book import ContestBook
 from contests.models import Cheer
 from tests.contests.test_views import create
-from tests.support.contests import import_pk_org
+from tests.support.clock import FakeClock
+from tests.support.contests import contest_in, import_pk_org
+from tests.support.tasks import SHANGHAI
 
 HOSTILE = "<script>alert(1)</script>冲呀"
 
@@ -76,10 +79,18 @@ async def test_an_unknown_contest_page_is_a_404(client):
     assert (await client.get("/leaderboard/contests/999")).status == 404
 
 
-async def test_the_contest_page_draws_the_teams_as_bars_server_side(client, hq_headers):
-    contest = await create(client, hq_headers)
+async def running_since_yesterday() -> int:
+    """A week-long contest that began yesterday (set up through the service with the clock of the day before)."""
+    then = datetime.now(UTC) - timedelta(days=2)
+    start = (then.astimezone(SHANGHAI) + timedelta(days=1)).date()
+    running = await ContestBook(FakeClock(then)).create(
+        contest_in(start_date=start.isoformat(), end_date=(start + timedelta(days=6)).isoformat())
+    )
+    return running.id
 
-    html = await (await page(client, contest["page_url"])).text()
+
+async def test_the_contest_page_draws_the_teams_as_bars_server_side(client):
+    html = await (await client.get(f"/leaderboard/contests/{await running_since_yesterday()}")).text()
 
     assert '<svg role="img" aria-label="各战队累计成绩"' in html
     assert html.count("<rect") == 2

@@ -21,7 +21,8 @@ def test_a_route_with_an_empty_permission_cannot_be_declared():
 
 def test_the_document_says_which_permission_a_route_needs_and_that_it_may_answer_403():
     routes = [ApiRoute("GET", "/api/v1/things", handler, "List things", tag="things", permission="read", scoped=True),
-              ApiRoute("POST", "/api/v1/things", handler, "Add a thing", tag="things", permission="shop")]  # fmt: skip
+              ApiRoute("POST", "/api/v1/things", handler, "Add a thing", tag="things", permission="shop",
+                       title="添加")]  # fmt: skip
 
     operations = openapi_document(routes, "test", "1")["paths"]["/api/v1/things"]
 

@@ -51,6 +51,15 @@ def test_a_schedule_reads_as_it_was_written():
     assert str(parse_schedule("  Mon   09:30 ", SHANGHAI)) == "mon 09:30"
 
 
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("every 1 min", "每 1 分钟"), ("every 30 s", "每 30 秒"), ("every 2 h", "每 2 小时"), ("9:30", "每天 09:30"),
+     ("mon 09:00", "每周一 09:00"), ("sun 21:30", "每周日 21:30"), ("1st 09:00", "每月 1 日 09:00")],
+)  # fmt: skip
+def test_a_schedule_says_itself_in_chinese_for_hq(text, label):
+    assert parse_schedule(text, SHANGHAI).label == label
+
+
 @pytest.mark.parametrize("text", ["", "9.30", "25:00", "every 0 min", "every 5 days", "29th 08:00", "monday 09:30"])
 def test_anything_else_is_refused_with_the_spellings_that_work(text):
     with pytest.raises(ScheduleError, match="`09:30` .daily., `mon 09:30`"):
