@@ -87,6 +87,7 @@ MESSAGES: Messages = [
     (re.compile(r"is more than 366 days after start_date"), "不能晚于开始日期 366 天以上"),
     (re.compile(r"must be more than 0"), "必须大于 0"),
     (re.compile(r"must be a whole number"), "必须是整数"),
+    (re.compile(r"must be 1: the guide's tap on the card counts once"), "须为 1：导购点一次卡片上的按钮即完成"),
     (re.compile(r"each must be 1 to (\d+) \(hours before the end\)"), r"每项须在 1 到 \1 之间（结束前几小时）"),
     (re.compile(r"names an hour twice"), "有重复的小时数"),
     (re.compile(r"\w+ counts .*"), "这类任务不能这样计数"),

@@ -26,7 +26,7 @@ class Counted(StrEnum):
     FAN = "fan"  # a new fan (one unit; a fan lost within retention takes it back)
     SALE = "sale"  # a sales line (its amount in fen, or its orders)
     VISIT = "visit"  # a unique visitor of the day on the guide's tracked link
-    DONE_BUTTON = "done_button"  # the guide taps the card's done button (one unit, once)
+    DONE_BUTTON = "done_button"  # the guide taps the card's done button (one unit, once: the target is 1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,11 @@ KINDS: dict[str, TaskKindSpec] = {
             chat_label="转发",
             metrics=(
                 MetricSpec(
-                    "shares", "次转发", Counted.DONE_BUTTON, shows_visitors=True, label="转发次数（导购点「已转发」）"
+                    "shares",
+                    "次转发",
+                    Counted.DONE_BUTTON,
+                    shows_visitors=True,
+                    label="转发（导购点「已转发」即完成，目标填 1）",
                 ),
                 MetricSpec("visitors", "位访客", Counted.VISIT, chat_label="访客", label="链接访客数"),
             ),
@@ -112,7 +116,7 @@ KINDS: dict[str, TaskKindSpec] = {
             chat_label="培训",
             metrics=(
                 MetricSpec(
-                    "attendance", "次培训", Counted.DONE_BUTTON, label="参加培训的次数（导购点「已参加」记 1 次）"
+                    "attendance", "次培训", Counted.DONE_BUTTON, label="参加培训（导购点「已参加」即完成，目标填 1）"
                 ),
             ),
             how_to=lambda task, link: (

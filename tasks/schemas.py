@@ -12,7 +12,7 @@ from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJso
 from pydantic_core import PydanticCustomError
 
 from org.schemas import Code, Day, Input, Instant, Int, NonBlank, Text, UserId, in_range, json_integer
-from tasks.kinds import KINDS, METRICS, TaskKind, TaskMetric
+from tasks.kinds import KINDS, METRICS, Counted, TaskKind, TaskMetric
 from tasks.models import SaleReview, TaskStatus
 from tasks.rules import FEN_PER_YUAN, MAX_REMINDER_HOURS
 
@@ -102,7 +102,9 @@ class TaskIn(Input):
     audience: Audience
     start_date: Day = Field(description="first business day (Asia/Shanghai)")
     end_date: Day = Field(description="last business day, inclusive, at most 366 days after start_date")
-    target: MoneyIn = Field(description="per guide, more than 0; yuan for metric amount, else a whole count")
+    target: MoneyIn = Field(
+        description="per guide, more than 0; yuan for metric amount, 1 for shares and attendance (the tap counts once), else a whole count"
+    )
     reward_coins: Int = Field(ge=0, le=100_000)
     bonus_per_unit: Int = Field(0, ge=0, le=10_000, description="coins per unit above target (per yuan for amount)")
     bonus_cap: Annotated[int, Field(ge=0, le=10_000_000), BeforeValidator(json_integer)] | None = None
@@ -135,6 +137,8 @@ class TaskIn(Input):
             yield "target", "must be more than 0"
         elif metric and target is not None and not METRICS[metric].money and target != target.to_integral_value():
             yield "target", "must be a whole number"
+        elif metric and target is not None and METRICS[metric].counted_by is Counted.DONE_BUTTON and target != 1:
+            yield "target", "must be 1: the guide's tap on the card counts once"
 
     @model_validator(mode="after")
     def _default_metric(self) -> TaskIn:

@@ -44,8 +44,10 @@ OUTBOX_CONCURRENCY = 8  # the setting's default
 
 async def open_tasks_with_progress(services: Services, guides: list[str], rng: random.Random) -> None:
     """Two open tasks for everyone, each guide somewhere short of the target (no cards sent: not what is measured)."""
-    for kind, target in (("add_fans", 10), ("share_post", 3)):
-        draft = await services.publishing.create_draft(task_in(kind, audience={"all": True}, target=target))
+    for kind, metric, target in (("add_fans", "fans", 10), ("share_post", "visitors", 3)):
+        draft = await services.publishing.create_draft(
+            task_in(kind, metric=metric, audience={"all": True}, target=target)
+        )
         await services.publishing.publish(draft.id)
         by_progress: dict[int, list[str]] = {}
         for guide in guides:

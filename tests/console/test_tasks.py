@@ -15,6 +15,7 @@ from tests.support.console import csrf_token, sign_in_with_wecom
 from tests.support.tasks import SHANGHAI, task_in, today
 
 DAY = today().astimezone(SHANGHAI).date()
+MATERIAL = {"material.text": "新品上市", "material.link": "https://shop.example.com/new"}
 
 
 def add_fans_form(**fields) -> list[tuple[str, str]]:
@@ -108,9 +109,7 @@ async def test_a_sales_target_draft_keeps_its_metric_and_self_reports(as_operato
 
 
 async def test_a_share_post_draft_keeps_its_material_and_the_card_shows_the_done_button(as_operator):
-    form = add_fans_form(
-        kind="share_post", **{"material.text": "新品上市", "material.link": "https://shop.example.com/new"}
-    )
+    form = add_fans_form(kind="share_post", target="1", **MATERIAL)
 
     answer = await post(as_operator, "/console/tasks/new", form)
 
@@ -171,8 +170,18 @@ async def test_a_target_that_is_no_number_is_asked_for_in_the_kinds_unit(as_oper
 async def test_the_target_says_what_it_counts_for_each_kind_training_included(as_operator):
     page = await (await as_operator.get("/console/tasks/new")).text()
 
-    assert '<small data-kind="attend_training">培训任务：参加培训的次数（导购点「已参加」记 1 次）</small>' in page
-    assert '<small data-kind="share_post">转发任务：转发次数（导购点「已转发」）或链接访客数</small>' in page
+    assert '<small data-kind="attend_training">培训任务：参加培训（导购点「已参加」即完成，目标填 1）</small>' in page
+    assert (
+        '<small data-kind="share_post">转发任务：转发（导购点「已转发」即完成，目标填 1）或链接访客数</small>' in page
+    )
+
+
+async def test_a_share_task_counted_by_the_done_button_needs_a_target_of_one(as_operator):
+    """The 已转发 tap counts once per guide: a target of 3 could never be reached."""
+    answer = await post(as_operator, "/console/tasks/new", add_fans_form(kind="share_post", target="3", **MATERIAL))
+
+    assert "每人目标：须为 1：导购点一次卡片上的按钮即完成" in await answer.text()
+    assert not await Task.exists()
 
 
 async def test_a_wrong_reminder_hour_marks_the_reminder_box(as_operator):

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tasks.kinds import KINDS, Counted
 from tasks.schemas import TaskIn
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,6 +24,10 @@ def task_in(kind: str = "add_fans", **overrides) -> TaskIn:
         "target": 3,
         "reward_coins": 50,
     }
+    spec = KINDS.get(kind)
+    metric = spec.metric(overrides.get("metric") or spec.default_metric.name) if spec else None
+    if metric is not None and metric.counted_by is Counted.DONE_BUTTON:
+        fields["target"] = 1  # the 已转发 / 已参加 tap counts once
     if kind == "share_post":
         fields["material"] = {"text": "新品上市，到店有礼", "link": "https://shop.example.com/new"}
     return TaskIn.model_validate({**fields, **overrides})

@@ -34,6 +34,8 @@ async def create(client, hq_headers, **overrides) -> dict:
         ("add_fans", {"audience": {"stores": ["NOPE"]}}, "audience.stores"),
         ("share_post", {"material": None}, "material"),
         ("add_fans", {"metric": "orders"}, "metric"),
+        ("share_post", {"target": 3}, "target"),
+        ("attend_training", {"target": 2}, "target"),
     ],
     ids=[
         "end-before-start",
@@ -42,6 +44,8 @@ async def create(client, hq_headers, **overrides) -> dict:
         "unknown-store",
         "share-without-material",
         "wrong-metric",
+        "share-tapped-three-times",
+        "training-attended-twice",
     ],
 )
 async def test_an_invalid_task_answers_422_naming_the_field(client, hq_headers, org, kind, change, field):
