@@ -31,3 +31,8 @@ async def after_start_up_runs(client) -> None:
     else:
         raise AssertionError(f"the jobs did not run at start-up: {sorted(due)}")
     scheduler.loop.stop()
+
+
+async def settled(client) -> None:
+    """Every run started so far (a run now goes in the background) has finished."""
+    await client.app[SCHEDULER].runs.queue.drain()

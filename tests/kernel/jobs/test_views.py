@@ -2,17 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-from kernel.jobs.views import SCHEDULER
 from kernel.models import JobRun
-from tests.support.jobs import after_start_up_runs
+from tests.support.jobs import after_start_up_runs, settled
 
 
 def minute_ago(minutes: int) -> str:
     return (datetime.now(UTC) - timedelta(minutes=minutes)).replace(second=0, microsecond=0).isoformat()
-
-
-async def settled(client) -> None:
-    await client.app[SCHEDULER].runs.queue.drain()
 
 
 async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(client, hq_headers):
