@@ -7,6 +7,7 @@ exactly the file that was previewed, whichever replica the confirmation reaches.
 from __future__ import annotations
 
 import secrets
+from typing import NamedTuple
 
 from aiohttp import web
 from pydantic import ValidationError
@@ -17,10 +18,21 @@ from org.checks import OrgImportError
 from org.csvfile import CsvError, parse_org_file
 from org.models import Guide, OrgRole
 from org.roster import preview
-from org.schemas import OrgImport
+from org.schemas import OrgImport, StoreOut
 from staff.access import Permission
 
 routes = web.RouteTableDef()
+
+
+class BranchHeading(NamedTuple):
+    """A branch's card on the org page: HQ reads the names (华东大区 · 上海分公司); the codes are secondary."""
+
+    region: str
+    region_name: str
+    branch: str
+    branch_name: str
+
+
 UPLOAD_TTL = 30 * 60
 MAX_PROBLEMS_SHOWN = 20
 
@@ -30,9 +42,10 @@ MAX_PROBLEMS_SHOWN = 20
 async def org_page(request: web.Request) -> web.Response:
     me = principal(request)
     stores = [store for store in await services(request).org.list_stores() if me.sees_store(store.code)]
-    branches: dict[str, list] = {}
+    branches: dict[BranchHeading, list[StoreOut]] = {}
     for store in sorted(stores, key=lambda s: (s.region, s.branch, s.code)):
-        branches.setdefault(f"{store.region} · {store.branch}", []).append(store)
+        heading = BranchHeading(store.region, store.region_name, store.branch, store.branch_name)
+        branches.setdefault(heading, []).append(store)
     return render(
         request,
         "org/tree.html",

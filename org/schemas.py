@@ -201,8 +201,10 @@ class GuideOut(BaseModel):
 class StoreOut(BaseModel):
     code: str
     name: str
-    branch: str
-    region: str
+    branch: str = Field(description="branch code")
+    branch_name: str = Field(description="branch name (分公司), as HQ reads it")
+    region: str = Field(description="region code")
+    region_name: str = Field(description="region name (大区)")
     guides: int
 
 

@@ -183,11 +183,19 @@ class OrgService:
         ]
 
     async def list_stores(self) -> list[StoreOut]:
-        """Every store, with how many guides on the roster work there."""
+        """Every store with its branch's and region's codes and names (one joined query), and its guides on the roster."""
         counts = Counter(await Guide.on_roster().values_list("store_id", flat=True))
         stores = await Store.all().select_related("branch__region").order_by("code")
         return [
-            StoreOut(code=s.code, name=s.name, branch=s.branch.code, region=s.branch.region.code, guides=counts[s.id])
+            StoreOut(
+                code=s.code,
+                name=s.name,
+                branch=s.branch.code,
+                branch_name=s.branch.name,
+                region=s.branch.region.code,
+                region_name=s.branch.region.name,
+                guides=counts[s.id],
+            )
             for s in stores
         ]
 

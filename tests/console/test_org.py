@@ -33,6 +33,21 @@ async def test_hq_sees_every_store_with_its_guides_on_the_roster(as_admin):
     assert "南京东路店" in page and "徐家汇店" in page
 
 
+async def test_the_org_page_names_regions_and_branches_with_their_codes_secondary(as_admin):
+    page = await (await as_admin.get("/console/org")).text()
+
+    heading = page.split("<h2>", 2)[2].split("</h2>")[0]  # the first card is the roster upload
+    assert '<span title="EAST">华东大区</span> · <span title="SH">上海分公司</span>' in heading
+    assert '<small class="muted">EAST · SH</small>' in heading
+    assert "EAST · SH</h2>" not in page  # no longer the codes alone
+
+
+async def test_a_store_page_names_its_branch_and_region(as_admin):
+    page = await (await as_admin.get("/console/org/stores/SH01")).text()
+
+    assert '<span title="EAST">华东大区</span> · <span title="SH">上海分公司</span>' in page
+
+
 async def test_a_store_manager_sees_only_their_store(as_store_manager):
     page = await (await as_store_manager.get("/console/org")).text()
 

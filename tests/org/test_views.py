@@ -56,6 +56,9 @@ async def test_stores_and_teams_are_listed(client, hq_headers):
     teams = await (await client.get("/api/v1/teams", headers=hq_headers)).json()
 
     assert [(s["code"], s["guides"]) for s in stores] == [("SH01", 1), ("SH02", 1)]
+    assert {(s["branch"], s["branch_name"], s["region"], s["region_name"]) for s in stores} == {
+        ("SH", "上海分公司", "EAST", "华东大区")
+    }
     assert teams == [{"code": "TEAM-SH", "name": "申城战狼队", "members": ["lisi", "zhangsan"]}]
 
 
