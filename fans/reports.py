@@ -23,7 +23,7 @@ from tortoise.functions import Count
 from fans.models import Fan, FanVerdict, LossSource
 from fans.schemas import FanReportLine, FanReportOut, ReportPeriod, ReportScope
 from kernel.clock import Clock
-from org.models import Branch, Guide, Store
+from org.models import Guide, Store
 
 
 @dataclass(frozen=True)
@@ -138,27 +138,30 @@ class FanReports:
             target = per_guide * headcount[store.id] * span.days
             stores.append(
                 self._line(
-                    store.code, store.name, store.branch.code, headcount[store.id],
+                    store.code, store.name, store.branch.code, store.branch.name, headcount[store.id],
                     new[store.id], duplicates[store.id], lost[store.id], target,
                 )
             )  # fmt: skip
-        names = dict(await Branch.all().values_list("code", "name"))
-        return Figures(span, ranked_in_branch(stores), self._branch_lines(stores, names))
+        return Figures(span, ranked_in_branch(stores), self._branch_lines(stores))
 
-    def _branch_lines(self, stores: list[FanReportLine], names: dict[str, str]) -> list[FanReportLine]:
+    def _branch_lines(self, stores: list[FanReportLine]) -> list[FanReportLine]:
+        """A line per branch with stores, named from its stores' lines (the store query joined the branch)."""
         return [
-            self._line(code, names[code], None, *(sum(getattr(s, f) for s in lines) for f in SUMMED))
+            self._line(
+                code, lines[0].branch_name or code, None, None, *(sum(getattr(s, f) for s in lines) for f in SUMMED)
+            )
             for code, lines in sorted(by_branch(stores).items())
         ]
 
     def _line(
-        self, code: str, name: str, branch: str | None, guides: int, new: int, duplicates: int, lost: int, target: int
-    ) -> FanReportLine:
+        self, code: str, name: str, branch: str | None, branch_name: str | None,
+        guides: int, new: int, duplicates: int, lost: int, target: int,
+    ) -> FanReportLine:  # fmt: skip
         share = round(new / target, 4) if target else None
         return FanReportLine(
-            code=code, name=name, branch=branch, guides=guides, new=new, duplicates=duplicates, lost=lost,
-            net=new - lost, target=target, share=share, lagging=share is not None and share < self.warn_share,
-            rank_in_branch=None,
+            code=code, name=name, branch=branch, branch_name=branch_name, guides=guides, new=new,
+            duplicates=duplicates, lost=lost, net=new - lost, target=target, share=share,
+            lagging=share is not None and share < self.warn_share, rank_in_branch=None,
         )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ class FanReportLine(BaseModel):
     code: str = Field(title="代码")
     name: str = Field(title="名称")
     branch: str | None = Field(title="所属分公司", description="a store's branch code; None on a branch's line")
+    branch_name: str | None = Field(title="分公司名称", description="a store's branch name; None on a branch's line")
     guides: int = Field(title="导购数")
     new: int = Field(title="新增", description="adds that count as new fans")
     duplicates: int = Field(title="重粉", description="adds that do not: duplicates, re-adds, colleagues")

@@ -47,6 +47,21 @@ async def test_the_fan_report_charts_what_its_completion_rate_measures_as_inline
     assert 'class="lag"' in chart and "<script" not in page.split("</head>")[1]
 
 
+async def test_the_store_lines_and_the_lagging_list_name_the_branch_not_only_its_code(as_operator, fans):
+    page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
+
+    lagging_list = page.split('class="card lagging-list"')[1].split("</section>")[0]
+    table = page.split('<table class="list">')[1]
+    assert '<span class="muted">上海分公司</span>' in lagging_list
+    assert '<td>上海分公司 <span class="muted">SH</span></td>' in table
+
+
+async def test_the_branch_report_names_each_branch(as_operator, fans):
+    page = await (await as_operator.get("/console/reports", params={**NOV_25, "scope": "branch"})).text()
+
+    assert '<td>上海分公司 <span class="muted">SH</span>' in page.split('<table class="list">')[1]
+
+
 async def test_the_chart_and_the_table_list_the_stores_in_one_order_furthest_behind_first(as_operator, fans):
     page = await (await as_operator.get("/console/reports", params=NOV_25)).text()
 
@@ -67,8 +82,8 @@ async def test_the_csv_is_the_apis_with_a_bom_and_a_chinese_header_and_keeps_to_
     body = await response.read()
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert response.content_type == "text/csv" and body.startswith("\ufeff".encode())
-    assert rows[0][:3] == ["统计期", "代码", "名称"]
-    assert [row[1] for row in rows[1:]] == ["SH01"]
+    assert rows[0][:5] == ["统计期", "代码", "名称", "所属分公司", "分公司名称"]
+    assert [row[1:5] for row in rows[1:]] == [["SH01", "南京东路店", "SH", "上海分公司"]]
 
 
 async def test_a_bad_query_names_every_wrong_field_in_chinese(as_operator):

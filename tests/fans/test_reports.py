@@ -83,6 +83,18 @@ async def test_a_branch_line_sums_its_stores(reports):
     ]
 
 
+async def test_a_store_line_names_its_branch_and_a_branch_line_has_none_above_it(reports):
+    stores = await lines(reports)
+    branches = await lines(reports, scope=ReportScope.BRANCH)
+
+    assert [(s.code, s.branch, s.branch_name) for s in stores.values()] == [
+        ("HZ01", "HZ", "杭州分公司"), ("SH01", "SH", "上海分公司"), ("SH02", "SH", "上海分公司"),
+    ]  # fmt: skip
+    assert [(b.name, b.branch, b.branch_name) for b in branches.values()] == [
+        ("杭州分公司", None, None), ("上海分公司", None, None),
+    ]  # fmt: skip
+
+
 async def test_the_target_is_per_guide_per_day_times_guides_times_days(reports):
     week = await lines(reports, ReportPeriod.WEEK)
     month = await lines(reports, ReportPeriod.MONTH)

@@ -28,8 +28,8 @@ async def test_a_days_report_per_store_as_json(client, hq_headers, org):
     assert (report["period"], report["first_day"], report["last_day"], report["scope"]) == (
         "day", "2026-11-25", "2026-11-25", "store",
     )  # fmt: skip
-    assert [(line["code"], line["new"], line["target"]) for line in report["lines"]] == [
-        ("HZ01", 0, 3), ("SH01", 1, 6), ("SH02", 0, 3),
+    assert [(line["code"], line["branch_name"], line["new"], line["target"]) for line in report["lines"]] == [
+        ("HZ01", "杭州分公司", 0, 3), ("SH01", "上海分公司", 1, 6), ("SH02", "上海分公司", 0, 3),
     ]  # fmt: skip
 
 
@@ -53,11 +53,14 @@ async def test_the_csv_has_a_chinese_header_and_a_bom_for_excel(client, hq_heade
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert response.content_type == "text/csv"
     assert body.startswith("\ufeff".encode())
-    assert rows[0][:10] == ["统计期", "代码", "名称", "所属分公司", "导购数", "新增", "重粉", "删粉", "净增", "目标"]
-    assert rows[2][:12] == [
+    assert rows[0][:11] == [
+        "统计期", "代码", "名称", "所属分公司", "分公司名称", "导购数", "新增", "重粉", "删粉", "净增", "目标",
+    ]  # fmt: skip
+    assert rows[2][:13] == [
         "2026-11-01~2026-11-30",
         "SH",
         "上海分公司",
+        "",
         "",
         "3",
         "1",
@@ -69,6 +72,16 @@ async def test_the_csv_has_a_chinese_header_and_a_bom_for_excel(client, hq_heade
         "是",
     ]
     assert 'filename="fans-month-branch-2026-11-01.csv"' in response.headers["Content-Disposition"]
+
+
+async def test_the_store_csv_has_the_branch_name_next_to_its_code(client, hq_headers, org):
+    response = await client.get(URL, params={"date": "2026-11-25", "format": "csv"}, headers=hq_headers)
+
+    rows = list(csv.reader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+    assert rows[0][3:6] == ["所属分公司", "分公司名称", "导购数"]
+    assert [row[1:5] for row in rows[1:]] == [
+        ["HZ01", "湖滨店", "HZ", "杭州分公司"], ["SH01", "南京东路店", "SH", "上海分公司"], ["SH02", "徐家汇店", "SH", "上海分公司"],
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -95,3 +108,11 @@ async def test_the_report_is_in_the_openapi_document_saying_what_the_default_per
     parameters = {p["name"]: p for p in document["paths"][URL]["get"]["parameters"]}
     assert set(parameters) == {"period", "date", "scope", "format"}
     assert "the last complete period" in parameters["date"]["description"]
+
+
+async def test_the_openapi_document_says_a_store_line_carries_its_branch_name(client):
+    document = await (await client.get("/api/openapi.json")).json()
+
+    line = document["components"]["schemas"]["FanReportLine"]["properties"]
+    assert list(line).index("branch_name") == list(line).index("branch") + 1
+    assert "branch name" in line["branch_name"]["description"]
