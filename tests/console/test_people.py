@@ -86,6 +86,17 @@ async def test_a_new_tokens_secret_is_shown_once_and_never_stored_or_audited(as_
     assert secret not in str(entry.after) and token.secret_sha256 != secret and entry.after["name"] == "pos-sync"
 
 
+async def test_the_token_list_names_the_store_a_token_is_kept_to(as_hq_admin):
+    await post_form(
+        as_hq_admin, "/console/people/tokens", {"name": "pos-sync", "role": "store_manager", "store_code": "SH01"},
+        page="/console/people",
+    )  # fmt: skip
+
+    page = await (await as_hq_admin.get("/console/people")).text()
+
+    assert '门店 南京东路店 <small class="muted">SH01</small>' in page
+
+
 async def test_a_token_works_on_the_api_until_it_is_revoked(as_hq_admin, client):
     created = await post_form(
         as_hq_admin, "/console/people/tokens", {"name": "pos-sync", "role": "store_manager", "store_code": "SH01"},
