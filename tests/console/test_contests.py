@@ -81,6 +81,20 @@ async def test_an_operator_sets_up_a_branch_pk_and_lands_on_its_page(as_operator
     assert 'href="http://' in page and f"/leaderboard/contests/{contest.id}" in page
 
 
+async def test_the_contest_page_names_each_teams_branch_and_stores_with_the_code_on_hover(as_operator, two_branches):
+    by_branch = await post_contest(as_operator)
+    by_squad = await post_contest(
+        as_operator, name="门店PK", **{"teams.kind": "squads", "teams.squads.0.code": "A",
+        "teams.squads.0.name": "东方战队", "teams.squads.0.stores": "SH01 SH02", "teams.squads.1.code": "B",
+        "teams.squads.1.name": "西湖战队", "teams.squads.1.stores": "HZ01"},
+    )  # fmt: skip
+
+    branches = await (await as_operator.get(by_branch.headers["Location"])).text()
+    squads = await (await as_operator.get(by_squad.headers["Location"])).text()
+    assert '分公司 <span title="SH">上海分公司</span>' in branches
+    assert '门店 <span title="SH01">南京东路店</span>、<span title="SH02">徐家汇店</span>' in squads
+
+
 async def test_setting_up_a_contest_is_audited_with_what_was_created(as_operator, two_branches):
     await post_contest(as_operator)
 
