@@ -28,6 +28,7 @@ bench: install  ## throughput and latency figures, printed (not a test)
 	$(BIN)/python -m tests.bench.tasks
 	$(BIN)/python -m tests.bench.boards
 	$(BIN)/python -m tests.bench.digest
+	$(BIN)/python -m tests.bench.task_form
 
 console: install  ## chat with the bot as a guide, without WeCom (AS=userid picks the guide)
 	$(BIN)/python -m bot.console $(if $(AS),--as $(AS))

@@ -1,12 +1,15 @@
 """Whom a task goes to, as the console picks it: the org tree a person may pick from, and what they may not pick.
 
-The tree is what the picker shows (regions → branches → stores → guides, and teams); who
-is actually reached is always worked out by the same resolution publishing uses
-(tasks.publishing.audience_guides), so the live count and the cards sent agree.
+The tree is what the picker shows (regions → branches → stores, and teams; a store's guides
+only when it is opened); who is actually reached is always worked out by the same
+resolution publishing uses (tasks.publishing.audience_guides), so the live count and the
+cards sent agree.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -15,6 +18,7 @@ from org.service import OrgService, UnknownCodes
 from staff.access import Principal
 from tasks.publishing import AUDIENCE_KEYS, audience_guides
 
+USERID_SEPARATORS = re.compile(r"[\s,，、;；]+")
 # Each part of an audience as a person reads it: (key, title, model, the field its codes name)
 NAMED_PARTS = (
     ("regions", "大区", Region, "code"),
@@ -43,15 +47,17 @@ class OrgTree:
 
 
 async def org_tree(me: Principal) -> OrgTree:
-    """The organisation as `me` may target it: HQ all of it; a branch lead their stores and the teams inside them."""
+    """The organisation as `me` may target it: HQ all of it; a branch lead their stores and the teams inside them.
+
+    Stores carry their guide count only: a chain's guides (tens of thousands) are listed a
+    store at a time, when the poster opens it (store_guides).
+    """
     stores = Store.all().select_related("branch__region").order_by("code")
-    guides = Guide.filter(left_at=None).order_by("name", "userid")
+    guides = Guide.on_roster()
     if me.store_codes is not None:
         stores = stores.filter(code__in=list(me.store_codes))
         guides = guides.filter(store__code__in=list(me.store_codes))
-    by_store: dict[str, list[Unit]] = {}
-    for guide in await guides.values("userid", "name", "store__code"):
-        by_store.setdefault(guide["store__code"], []).append(Unit(guide["userid"], guide["name"], guides=1))
+    counts = Counter(await guides.values_list("store_id", flat=True))
     regions: dict[str, Unit] = {}
     branches: dict[str, Unit] = {}
     for store in await stores:
@@ -60,12 +66,26 @@ async def org_tree(me: Principal) -> OrgTree:
         if branch.code not in branches:
             branches[branch.code] = Unit(branch.code, branch.name)
             region_unit.children.append(branches[branch.code])
-        store_unit = Unit(store.code, store.name, by_store.get(store.code, []))
-        store_unit.guides = len(store_unit.children)
+        store_unit = Unit(store.code, store.name, guides=counts[store.id])
         branches[branch.code].children.append(store_unit)
         branches[branch.code].guides += store_unit.guides
         region_unit.guides += store_unit.guides
     return OrgTree(list(regions.values()), await _teams(me), everyone=me.is_hq)
+
+
+async def store_guides(me: Principal, code: str) -> list[Unit] | None:
+    """The guides of one store, to pick from when the poster opens it; None for a store `me` may not see or there is none."""
+    if not me.sees_store(code) or not await Store.exists(code=code):
+        return None
+    rows = await Guide.on_roster().filter(store__code=code).order_by("name", "userid").values_list("userid", "name")
+    return [Unit(userid, name, guides=1) for userid, name in rows]
+
+
+async def chosen_guides(userids: list[str]) -> list[Unit]:
+    """The guides an audience names one by one, with their names (a UserID the org does not have is shown as it is),
+    so they stay picked on the form whether or not their store is opened."""
+    names = dict(await Guide.filter(userid__in=userids).values_list("userid", "name")) if userids else {}
+    return [Unit(userid, names.get(userid, userid), guides=1) for userid in userids]
 
 
 async def _teams(me: Principal) -> list[Unit]:
@@ -81,10 +101,16 @@ async def _teams(me: Principal) -> list[Unit]:
 
 
 def audience_from(form: Mapping) -> dict:
-    """The audience the picker posts: `audience.all` and one checkbox value per code (`audience.stores`…)."""
+    """The audience the picker posts: `audience.all` and one checkbox value per code (`audience.stores`…).
+
+    Guides may also be typed as UserIDs (`audience.userids`, comma or space separated), the
+    way to pick one without opening their store, as without JavaScript; they join the ticked ones.
+    """
     audience: dict = {"all": form.get("audience.all") == "on"}
     for key in AUDIENCE_KEYS:
         audience[key] = sorted({str(code) for code in form.getall(f"audience.{key}", [])})
+    typed = USERID_SEPARATORS.split(str(form.get("audience.userids", "")))
+    audience["guides"] = sorted(set(audience["guides"]) | {userid for userid in typed if userid})
     return audience
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.audience import audience_from, audience_in_words, org_tree, out_of_scope
+from console.audience import audience_from, audience_in_words, chosen_guides, org_tree, out_of_scope, store_guides
 from console.forms import validate, validate_checked
-from console.pages import forbidden, principal, record_change, render, requires, see_other, services
+from console.pages import forbidden, not_found, principal, record_change, render, requires, see_other, services
 from console.task_form import KIND_CHOICES, LABELS, new_task_body, stored_task_body, target_wording, task_body
 from console.tasks import TASK, card_preview, visible_task
 from kernel.api import Problems
@@ -138,6 +138,21 @@ async def audience_count(request: web.Request) -> web.Response:
     return render(request, "tasks/_reach.html", reached=reached, messages=messages, hint="")
 
 
+@routes.get("/tasks/audience/stores/{code}")
+@requires(Permission.READ)
+async def audience_store_guides(request: web.Request) -> web.Response:
+    """One store's guides, fetched when the poster opens the store in the picker (the form lists stores only).
+
+    Scoped as the picker is: a store the reader may not see answers 404. Guides already
+    ticked in the form's 已选导购 (sent as `audience.guides`) are named, not offered twice.
+    """
+    guides = await store_guides(principal(request), request.match_info["code"])
+    if guides is None:
+        raise not_found()
+    chosen = set(request.query.getall("audience.guides", []))
+    return render(request, "tasks/_store_guides.html", guides=guides, chosen=chosen)
+
+
 def _checks(request: web.Request):
     """The publisher's check (unknown codes, an audience without guides) and the poster's scope, as one."""
     publisher, org, me = services(request).publishing, services(request).org, principal(request)
@@ -177,6 +192,7 @@ async def _form(request: web.Request, body: dict, errors: dict | None = None, ta
         task=task,
         kinds=KIND_CHOICES,
         tree=await org_tree(principal(request)),
+        chosen=await chosen_guides(list((body.get("audience") or {}).get("guides") or [])),
     )
 
 

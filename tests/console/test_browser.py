@@ -167,6 +167,29 @@ async def test_a_form_left_too_long_is_not_saved_and_the_login_page_says_why(ope
     assert not await Task.filter(status=TaskStatus.DRAFT).exists()
 
 
+async def test_hq_opens_a_store_in_the_picker_and_picks_one_of_its_guides(operator):
+    """The form lists stores only; opening one fetches its guides, and a guide ticked there is counted live."""
+    page = operator
+    await page.sign_in_with_wecom("yunying", then="/console/tasks/new")
+    assert "张三" not in await page.text("fieldset.audience")
+
+    await page.click('details[hx-get$="/stores/SH01"] > summary > small')  # the count, not the store's own box
+    await until(
+        page.driver,
+        lambda d: d.find_elements("css selector", 'input[name="audience.guides"][value="zhangsan"]'),
+        PATIENCE,
+        "the store's guides never came",
+    )
+    assert "张三" in await page.text('details[hx-get$="/stores/SH01"] .guides')
+    await page.click('input[name="audience.guides"][value="zhangsan"]')
+
+    await until(
+        page.driver, lambda d: "将发给 1 位导购" in d.find_element("id", "reach").text, PATIENCE, "no live count"
+    )
+    store_box = await page.find('input[name="audience.stores"][value="SH01"]')
+    assert not await asyncio.to_thread(store_box.is_selected)
+
+
 async def test_on_a_phone_every_menu_item_is_on_screen_and_opens_its_page(chromium, client, services, org):
     await services.accounts.grant("guanli", StaffRole.HQ_ADMIN, by="test")  # an administrator sees every item
     page = Page(chromium, client)

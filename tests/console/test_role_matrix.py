@@ -43,6 +43,10 @@ SCOPED_PAGES = [
     ("/coins/zhangsan", "/coins/lisi"),
     ("/reports/pushes?userid=zhangsan", "/reports/pushes?userid=lisi"),
     ("/tasks/{sh01_task}", "/tasks/{sh02_task}"),
+    (
+        "/tasks/audience/stores/SH01",
+        "/tasks/audience/stores/SH02",
+    ),  # a store's guides, as the task form's picker opens it
 ]
 
 

@@ -4,6 +4,7 @@ A store manager or branch lead sees only the tasks that reach their stores, with
 stores' guides only; every change is in the audit trail with the state before and after.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -286,15 +287,19 @@ async def branch_lead(client, services, fake_wecom, org):
 
 async def test_a_branch_lead_picks_only_from_their_branch(branch_lead):
     page = await (await branch_lead.get("/console/tasks/new")).text()
+    their_store = await branch_lead.get("/console/tasks/audience/stores/SH01")
+    other_branch = await branch_lead.get("/console/tasks/audience/stores/BJ01")
 
-    assert 'value="SH01"' in page and 'value="zhangsan"' in page
+    assert 'value="SH01"' in page and 'value="zhangsan"' in await their_store.text()
     assert "BJ01" not in page and "王五" not in page and 'name="audience.all"' not in page
+    assert other_branch.status == 404 and "王五" not in await other_branch.text()
 
 
 async def test_a_branch_lead_cannot_post_beyond_their_branch(branch_lead):
     for audience in (
         [("audience.stores", "BJ01")],
         [("audience.guides", "wangwu")],
+        [("audience.userids", "wangwu")],
         [("audience.branches", "BJ")],
         [("audience.all", "on")],
     ):
@@ -321,6 +326,69 @@ async def test_a_branch_lead_posts_for_their_store(branch_lead):
     assert answer.status == 303 and await Task.all().count() == 1
 
 
+# --- the picker lists stores; a store's guides come when it is opened -----------------------
+
+CHECKED = re.compile(r'<input type="checkbox" name="(audience\.[a-z]+)" value="([^"]+)" checked>')
+
+
+async def test_the_form_lists_the_stores_but_not_the_guides_in_them(as_operator):
+    page = await (await as_operator.get("/console/tasks/new")).text()
+
+    assert 'value="SH01"' in page and "南京东路店" in page and "/console/tasks/audience/stores/SH01" in page
+    assert "zhangsan" not in page and "张三" not in page and "李四" not in page
+
+
+async def test_opening_a_store_lists_its_guides_to_pick_and_names_those_already_picked(as_operator):
+    store = await as_operator.get("/console/tasks/audience/stores/SH01")
+    picked = await as_operator.get("/console/tasks/audience/stores/SH01", params={"audience.guides": "zhangsan"})
+
+    assert store.status == 200
+    assert 'name="audience.guides" value="zhangsan"' in (text := await store.text()) and "张三" in text
+    assert "李四" not in text and "<html" not in text
+    assert 'value="zhangsan"' not in (text := await picked.text()) and "张三" in text and "已选" in text
+
+
+async def test_a_store_manager_opens_only_their_own_stores_guides(as_store_manager):
+    own = await as_store_manager.get("/console/tasks/audience/stores/SH01")
+    other = await as_store_manager.get("/console/tasks/audience/stores/SH02")
+
+    assert own.status == 200 and "张三" in await own.text()
+    assert other.status == 404 and "李四" not in await other.text()
+
+
+async def test_a_picked_guide_stays_picked_when_the_form_comes_back_with_errors(as_operator):
+    """The guide's store was never opened: 已选导购 keeps the guide ticked, so posting again sends them."""
+    form = [pair for pair in add_fans_form(title="") if pair[0] != "audience.stores"] + [("audience.guides", "lisi")]
+    answer = await post(as_operator, "/console/tasks/new", form)
+    page = await answer.text()
+
+    assert answer.status == 422 and "标题：不能为空" in page and "李四" in page
+    assert CHECKED.findall(page) == [("audience.guides", "lisi")]
+
+    fixed = [pair for pair in add_fans_form() if not pair[0].startswith("audience.")] + CHECKED.findall(page)
+    again = await post(as_operator, "/console/tasks/new", fixed)
+
+    assert again.status == 303 and (await Task.get()).audience["guides"] == ["lisi"]
+
+
+async def test_a_draft_opened_for_editing_keeps_its_picked_guides(as_operator, services):
+    draft = await services.publishing.create_draft(task_in(audience={"stores": ["SH01"], "guides": ["lisi"]}))
+
+    page = await (await as_operator.get(f"/console/tasks/{draft.id}/edit")).text()
+
+    assert ("audience.guides", "lisi") in CHECKED.findall(page) and "已选导购" in page and "李四" in page
+
+
+async def test_guides_typed_as_userids_are_picked_without_opening_their_store(as_operator):
+    """The way to pick one guide without JavaScript: their UserIDs, as the org's store pages list them."""
+    form = [pair for pair in add_fans_form() if pair[0] != "audience.stores"] + [
+        ("audience.userids", "zhangsan， lisi")
+    ]
+    answer = await post(as_operator, "/console/tasks/new", form)
+
+    assert answer.status == 303 and (await Task.get()).audience["guides"] == ["lisi", "zhangsan"]
+
+
 # --- the audience count ---------------------------------------------------------------------
 
 
@@ -331,6 +399,8 @@ async def test_a_branch_lead_posts_for_their_store(branch_lead):
         ([("audience.teams", "TEAM-SH")], "将发给 <strong>2</strong> 位导购"),
         ([("audience.stores", "SH01"), ("audience.guides", "zhangsan")], "将发给 <strong>1</strong> 位导购"),
         ([("audience.all", "on")], "将发给 <strong>2</strong> 位导购"),
+        ([("audience.userids", "zhangsan, lisi")], "将发给 <strong>2</strong> 位导购"),
+        ([("audience.guides", "lisi"), ("audience.userids", "lisi")], "将发给 <strong>1</strong> 位导购"),
         ([], "请选择发给谁"),
         ([("audience.stores", "NOPE")], "已不存在"),
     ],
