@@ -2,8 +2,9 @@
 
 In one process: the whole app as `guidebot serve` ships it (SQLite and embedded Redis in a
 temp dir) on a test server, the fake WeCom API for signing in. Prints the page's size and
-its render time (median of a few loads), and what opening one store's guides costs; asserts
-nothing. Run with `make bench` or `python -m tests.bench.task_form [--guides N]`.
+its render time (median of a few loads), and what opening one store's guides costs, each also
+as a multiple of the sign-in page served in the same run (the bare baseline); asserts nothing.
+Run with `make bench` or `python -m tests.bench.task_form [--guides N]`.
 """
 
 from __future__ import annotations
@@ -60,10 +61,16 @@ async def main(guides: int) -> None:
         await services.accounts.grant("yunying", StaffRole.HQ_OPERATOR, by="bench")
         await sign_in_with_wecom(client, fake, "yunying")
 
-        size, seconds = await timed_get(client, "/console/tasks/new")
-        print(f"/console/tasks/new: {size:,} bytes, {seconds * 1000:.0f} ms (median of {LOADS})")
-        size, seconds = await timed_get(client, "/console/tasks/audience/stores/B00S0000")
-        print(f"one store's guides: {size:,} bytes, {seconds * 1000:.0f} ms (median of {LOADS})")
+        _, bare = await timed_get(client, "/console/login")
+        print(f"baseline, the sign-in page (no data): {bare * 1000:.1f} ms (median of {LOADS})")
+        for label, path in (
+            ("/console/tasks/new", "/console/tasks/new"),
+            ("one store's guides", "/console/tasks/audience/stores/B00S0000"),
+        ):
+            size, seconds = await timed_get(client, path)
+            print(
+                f"{label}: {size:,} bytes, {seconds * 1000:.0f} ms (median of {LOADS}), {seconds / bare:.0f}x the baseline"
+            )
 
 
 if __name__ == "__main__":
