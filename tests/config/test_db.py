@@ -1,5 +1,6 @@
 """The SQLite database `guidebot serve` ships with: WAL, synchronous=NORMAL, and what that keeps after a crash."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -60,5 +61,32 @@ async def test_a_commit_survives_the_process_being_killed(tmp_path):
     await open_database(url)
     try:
         assert await Region.filter(code="EAST").values_list("name", flat=True) == ["华东"]
+    finally:
+        await close_database()
+
+
+async def test_processes_started_together_on_a_fresh_database_all_migrate_it(tmp_path, clean_database):
+    """`make run` and `make admin` at once, or replicas starting together: one migrates, the others wait, none crash."""
+    url = served_database_url(tmp_path) if clean_database == "sqlite://:memory:" else clean_database
+    child = textwrap.dedent(f"""
+        import asyncio
+        from config.db import close_database, open_database
+
+        async def main():
+            await open_database({url!r})
+            await close_database()
+
+        asyncio.run(main())
+    """)
+    starting = [
+        await asyncio.create_subprocess_exec(sys.executable, "-c", child, cwd=os.getcwd(), stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [(await process.communicate())[1].decode() for process in starting]
+
+    assert [process.returncode for process in starting] == [0, 0, 0], errors
+    await open_database(url)
+    try:
+        assert await Region.all().count() == 0  # migrated, usable
     finally:
         await close_database()
