@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import asyncpg
 import pytest
 import requests
 import schemathesis
@@ -29,6 +28,7 @@ from config.app import create_app
 from config.settings import Settings
 from kernel.api import OPENAPI
 from tests.conftest import HQ_TOKEN
+from tests.support.migrations import emptied
 from tests.support.org import SMALL_ORG
 from tests.support.tasks import SHANGHAI, task_in, today
 
@@ -71,12 +71,7 @@ class LiveApp:
 
 
 async def _empty_stores(database_url: str, redis_url: str) -> None:
-    if database_url.startswith(("postgres://", "postgresql://")):
-        connection = await asyncpg.connect(database_url)
-        try:
-            await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        finally:
-            await connection.close()
+    await emptied(database_url)
     client = Redis.from_url(redis_url)
     await client.flushdb()
     await client.aclose()
