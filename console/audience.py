@@ -8,24 +8,23 @@ cards sent agree.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from org.models import Branch, Guide, Region, Store, Team, TeamMember
+from console.display import split_list
+from org.models import Guide, Store, Team, TeamMember
 from org.service import OrgService, UnknownCodes
 from staff.access import Principal
 from tasks.publishing import AUDIENCE_KEYS, audience_guides
 
-USERID_SEPARATORS = re.compile(r"[\s,，、;；]+")
-# Each part of an audience as a person reads it: (key, title, model, the field its codes name)
+# Each part of an audience as a person reads it: (key, title, its level in OrgService.unit_names)
 NAMED_PARTS = (
-    ("regions", "大区", Region, "code"),
-    ("branches", "分公司", Branch, "code"),
-    ("stores", "门店", Store, "code"),
-    ("teams", "战队", Team, "code"),
-    ("guides", "导购", Guide, "userid"),
+    ("regions", "大区", "region"),
+    ("branches", "分公司", "branch"),
+    ("stores", "门店", "store"),
+    ("teams", "战队", "team"),
+    ("guides", "导购", "guide"),
 )
 
 
@@ -81,10 +80,10 @@ async def store_guides(me: Principal, code: str) -> list[Unit] | None:
     return [Unit(userid, name, guides=1) for userid, name in rows]
 
 
-async def chosen_guides(userids: list[str]) -> list[Unit]:
+async def chosen_guides(org: OrgService, userids: list[str]) -> list[Unit]:
     """The guides an audience names one by one, with their names (a UserID the org does not have is shown as it is),
     so they stay picked on the form whether or not their store is opened."""
-    names = dict(await Guide.filter(userid__in=userids).values_list("userid", "name")) if userids else {}
+    names = await org.unit_names("guide", userids)
     return [Unit(userid, names.get(userid, userid), guides=1) for userid in userids]
 
 
@@ -109,8 +108,7 @@ def audience_from(form: Mapping) -> dict:
     audience: dict = {"all": form.get("audience.all") == "on"}
     for key in AUDIENCE_KEYS:
         audience[key] = sorted({str(code) for code in form.getall(f"audience.{key}", [])})
-    typed = USERID_SEPARATORS.split(str(form.get("audience.userids", "")))
-    audience["guides"] = sorted(set(audience["guides"]) | {userid for userid in typed if userid})
+    audience["guides"] = sorted(set(audience["guides"]) | set(split_list(str(form.get("audience.userids", "")))))
     return audience
 
 
@@ -143,15 +141,15 @@ async def out_of_scope(org: OrgService, me: Principal, audience: Mapping) -> lis
     return []
 
 
-async def audience_in_words(audience: Mapping) -> list[tuple[str, list[str]]]:
+async def audience_in_words(org: OrgService, audience: Mapping) -> list[tuple[str, list[str]]]:
     """Whom a task goes to as the poster picked it: (全体导购, []) or each part with its units' names, so a draft
     is checked by name before it is published; a code the org no longer has is shown as it is."""
     if audience.get("all"):
         return [("全体导购", [])]
     parts = []
-    for key, title, model, code_field in NAMED_PARTS:
+    for key, title, level in NAMED_PARTS:
         codes = list(audience.get(key, []))
         if codes:
-            names = dict(await model.filter(**{f"{code_field}__in": codes}).values_list(code_field, "name"))
+            names = await org.unit_names(level, codes)
             parts.append((title, [names.get(code, code) for code in codes]))
     return parts

@@ -24,7 +24,7 @@ from contests.schemas import ContestIn, ContestOut
 from contests.views import contest_out, correction_out, day_out, results_out
 from contests.wording import day_label, prize_label
 from leaderboards.metrics import Metric
-from org.models import Branch, Guide, Store
+from org.models import Branch
 from staff.access import Permission
 
 routes = web.RouteTableDef()
@@ -125,14 +125,6 @@ async def _contest(request: web.Request) -> Running:
     return running
 
 
-async def _unit_names(contest: ContestOut) -> dict[str, str]:
-    """The names of the teams' branches and stores by code (one query each): HQ reads 上海分公司, not SH."""
-    branches = {t.branch for t in contest.teams if t.branch}
-    stores = {code for t in contest.teams for code in t.stores}
-    named = dict(await Branch.filter(code__in=list(branches)).values_list("code", "name")) if branches else {}
-    return named | (dict(await Store.filter(code__in=list(stores)).values_list("code", "name")) if stores else {})
-
-
 async def _contest_page(
     request: web.Request, running: Running, *, error: str = "", notice: str = "", status: int = 200
 ) -> web.Response:
@@ -143,7 +135,9 @@ async def _contest_page(
     corrections = [correction_out(c) for c in await svc.corrections.of_contest(running.id)]
     guides = {p.guide for d in [*results.days, *([results.final] if results.final else [])] for p in d.prizes}
     guides |= {userid for t in contest.teams for userid in t.guides}
-    names = dict(await Guide.filter(userid__in=list(guides)).values_list("userid", "name")) if guides else {}
+    names = await svc.org.unit_names("guide", guides)
+    team_units = await svc.org.unit_names("branch", [t.branch for t in contest.teams if t.branch])
+    team_units |= await svc.org.unit_names("store", [code for t in contest.teams for code in t.stores])
     settled_now = _day(request.query.get("settled", ""))
     may_settle = me.can(Permission.CONTESTS) and await runs_within(me, running)
     return render(
@@ -158,7 +152,7 @@ async def _contest_page(
         error=error,
         notice=notice or (f"{day_label(settled_now)}已结算，奖励和通知已发出" if settled_now else ""),
         names=names,
-        unit_names=await _unit_names(contest),
+        unit_names=team_units,
         metric_label=_metric_label,
         ranking_label=lambda ranking: Ranking(ranking).label,
         change_subjects=CHANGE_SUBJECTS,

@@ -10,7 +10,7 @@ from aiohttp import web
 from console.display import local_time
 from console.forms import validate, validate_checked
 from console.pages import not_found, principal, record_change, render, requires, see_other, services
-from org.models import Branch, Guide, OrgRole, Store
+from org.models import OrgRole
 from org.schemas import Input, UserId
 from staff.access import ROLE_NAMES, Permission
 from staff.models import ApiToken, StaffGrant, StaffRole
@@ -113,16 +113,6 @@ async def revoke_token(request: web.Request) -> web.Response:
     raise see_other(f"{PAGE}?done=token-revoked")
 
 
-async def _scope_names(tokens: list) -> dict[str, dict[str, str]]:
-    """The names of the branches and stores the tokens are kept to (one query each), so HQ reads 上海分公司, not SH."""
-    branch_codes = [t.branch_code for t in tokens if t.branch_code]
-    store_codes = [t.store_code for t in tokens if t.store_code]
-    return {
-        "branch": dict(await Branch.filter(code__in=branch_codes).values_list("code", "name")) if branch_codes else {},
-        "store": dict(await Store.filter(code__in=store_codes).values_list("code", "name")) if store_codes else {},
-    }
-
-
 _NOTICES = {
     "granted": "已授予角色：对方用企业微信扫码即可登录后台。",
     "revoked": "已撤销角色：对方下次打开页面时即失去权限。",
@@ -135,7 +125,8 @@ async def _page(request: web.Request, status: int = 200, **context) -> web.Respo
     tokens = await services(request).api_tokens.listed()
     roles = await OrgRole.all().prefetch_related("store", "branch").order_by("role", "userid")
     userids = {g.userid for g in grants} | {r.userid for r in roles}
-    names = dict(await Guide.filter(userid__in=list(userids)).values_list("userid", "name")) if userids else {}
+    org = services(request).org
+    names = await org.unit_names("guide", userids)
     context = {
         "grant_form": {},
         "grant_errors": {},
@@ -153,7 +144,10 @@ async def _page(request: web.Request, status: int = 200, **context) -> web.Respo
         grants=grants,
         org_roles=roles,
         tokens=tokens,
-        scope_names=await _scope_names(tokens),
+        scope_names={
+            "branch": await org.unit_names("branch", [t.branch_code for t in tokens if t.branch_code]),
+            "store": await org.unit_names("store", [t.store_code for t in tokens if t.store_code]),
+        },
         names=names,
         me_userid=_own_userid(request),
         hq_roles=HQ_ROLES,

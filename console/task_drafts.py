@@ -82,7 +82,7 @@ async def confirm_publish(request: web.Request) -> web.Response:
         action="publish",
         reached=reached,
         card=card_preview(task),
-        audience=await audience_in_words(task.audience),
+        audience=await audience_in_words(services(request).org, task.audience),
     )
 
 
@@ -192,7 +192,7 @@ async def _form(request: web.Request, body: dict, errors: dict | None = None, ta
         task=task,
         kinds=KIND_CHOICES,
         tree=await org_tree(principal(request)),
-        chosen=await chosen_guides(list((body.get("audience") or {}).get("guides") or [])),
+        chosen=await chosen_guides(services(request).org, list((body.get("audience") or {}).get("guides") or [])),
     )
 
 

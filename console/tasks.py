@@ -47,7 +47,7 @@ async def task_page(request: web.Request) -> web.Response:
         "units": functools.partial(_units, task.metric),
     }
     if may_change:  # the audience names stores and guides beyond a store manager's own
-        context["audience"] = await audience_in_words(task.audience)
+        context["audience"] = await audience_in_words(services(request).org, task.audience)
     if task.status is not TaskStatus.DRAFT:
         rows = await reports.guide_progress(task.id, scope)
         by_store, by_branch = (

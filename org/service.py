@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from tortoise.models import Model
@@ -17,6 +17,14 @@ from org.roster import unlisted_guides
 from org.schemas import GuideOut, ImportReport, KindReport, OrgImport, RoleIn, StoreOut, TeamOut
 
 MAX_CACHED_GUIDES = 50_000
+# unit_names' levels: the model and the field its codes name
+UNIT_LEVELS: dict[str, tuple[type[Model], str]] = {
+    "region": (Region, "code"),
+    "branch": (Branch, "code"),
+    "store": (Store, "code"),
+    "team": (Team, "code"),
+    "guide": (Guide, "userid"),
+}
 
 
 class UnknownCodes(OrgImportError):
@@ -167,10 +175,11 @@ class OrgService:
             found |= {g.userid: g for g in await Guide.filter(userid__in=chunk).select_related("store__branch")}
         return found
 
-    async def unit_names(self, level: str, codes: list[str]) -> dict[str, str]:
-        """Names of stores or branches by code."""
-        model = {"store": Store, "branch": Branch}[level]
-        return dict(await model.filter(code__in=codes).values_list("code", "name"))
+    async def unit_names(self, level: str, codes: Iterable[str]) -> dict[str, str]:
+        """Names by code (by UserID for guides), one query a level: reports and pages show names where HQ reads them."""
+        model, key = UNIT_LEVELS[level]
+        wanted = sorted(set(codes))
+        return dict(await model.filter(**{f"{key}__in": wanted}).values_list(key, "name")) if wanted else {}
 
     async def list_guides(self, store: str | None = None, *, include_left: bool = False) -> list[GuideOut]:
         """The guides on the roster by UserID; `include_left` adds those who left (their `left_at` set)."""
