@@ -8,7 +8,7 @@ from bot.models import InboxEvent, InboxStatus, OutboxMessage, OutboxStatus
 from bot.outbox import MESSAGE_SEND, SEND_WELCOME_MSG
 from bot.replies import Reply
 from kernel.jobs.views import SCHEDULER
-from tests.support.jobs import after_start_up_runs
+from tests.support.jobs import a_past_minute_off_the_hour, after_start_up_runs
 from tests.support.wecom import text_xml
 
 LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
@@ -16,7 +16,7 @@ LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 async def run_job(client, hq_headers, name: str) -> dict:
     """The job, run now through the HQ API for a slot of its own, once it has finished."""
-    slot = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
+    slot = a_past_minute_off_the_hour()
     response = await client.post(f"/api/v1/jobs/{name}/run", params={"slot": slot.isoformat()}, headers=hq_headers)
     assert (await response.json())["started"] is True
     await client.app[SCHEDULER].runs.queue.drain()

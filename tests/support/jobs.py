@@ -1,6 +1,7 @@
 """The app's scheduled jobs held still, so that the run a test starts is the only one."""
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from kernel.jobs.views import SCHEDULER
 from kernel.models import JobRun
@@ -36,3 +37,10 @@ async def after_start_up_runs(client) -> None:
 async def settled(client) -> None:
     """Every run started so far (a run now goes in the background) has finished."""
     await client.app[SCHEDULER].runs.queue.drain()
+
+
+def a_past_minute_off_the_hour() -> datetime:
+    """A minute twenty-odd minutes ago or more, never on the hour (hh:07), so a run started for it is the slot's
+    first whatever the time the spec runs at. The app's start-up runs hold each job's current slot, and the hourly
+    job's is hh:00, which "half an hour ago" falls on at hh:30."""
+    return (datetime.now(UTC) - timedelta(minutes=30)).replace(minute=7, second=0, microsecond=0)

@@ -3,11 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from kernel.models import JobRun
-from tests.support.jobs import after_start_up_runs, settled
-
-
-def minute_ago(minutes: int) -> str:
-    return (datetime.now(UTC) - timedelta(minutes=minutes)).replace(second=0, microsecond=0).isoformat()
+from tests.support.jobs import a_past_minute_off_the_hour, after_start_up_runs, settled
 
 
 async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(client, hq_headers):
@@ -35,7 +31,7 @@ async def test_every_job_is_listed_with_its_schedule_next_run_and_last_run(clien
 
 
 async def test_running_a_job_now_twice_for_one_slot_runs_it_once(client, hq_headers):
-    slot = minute_ago(10)
+    slot = a_past_minute_off_the_hour().isoformat()
 
     first = await client.post("/api/v1/jobs/expire-undeliverable/run", params={"slot": slot}, headers=hq_headers)
     again = await client.post("/api/v1/jobs/expire-undeliverable/run", params={"slot": slot}, headers=hq_headers)
